@@ -1,0 +1,68 @@
+using System.Diagnostics;
+
+namespace LuckyGas.AppHost.Hosting;
+
+/// <summary>
+/// The operating-system account that PostgreSQL, repmgr and pgBouncer run as.
+/// </summary>
+/// <remarks>
+/// These servers refuse to start as root. When the AppHost itself runs as root, their commands are
+/// wrapped in <c>setpriv</c> so that they run as the <c>postgres</c> account that the Debian
+/// packages create; otherwise they run as the AppHost's own user.
+/// </remarks>
+public sealed class ServerAccount
+{
+    /// <summary>The account the Debian PostgreSQL packages create.</summary>
+    public const string PostgresUser = "postgres";
+
+    private ServerAccount(bool switchUser) => SwitchesUser = switchUser;
+
+    /// <summary>Whether commands are wrapped to run as <see cref="PostgresUser"/>.</summary>
+    public bool SwitchesUser { get; }
+
+    /// <summary>Detects whether the AppHost runs as root.</summary>
+    public static ServerAccount Detect() => new(Environment.UserName == "root");
+
+    /// <summary>Returns the command and arguments that run a program as the server account.</summary>
+    public (string Command, string[] Arguments) Wrap(string program, params string[] arguments)
+    {
+        if (!SwitchesUser)
+        {
+            return (program, arguments);
+        }
+
+        string[] wrapped =
+        [
+            $"--reuid={PostgresUser}", $"--regid={PostgresUser}", "--init-groups",
+            "--", program, .. arguments,
+        ];
+        return ("setpriv", wrapped);
+    }
+
+    /// <summary>Creates a folder that only the server account can read, owned by it.</summary>
+    public void CreatePrivateDirectory(string path)
+    {
+        Directory.CreateDirectory(path);
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        GiveOwnership(path);
+    }
+
+    /// <summary>Makes the server account the owner of a file or folder.</summary>
+    public void GiveOwnership(string path)
+    {
+        if (!SwitchesUser)
+        {
+            return;
+        }
+
+        using var chown = Process.Start("chown", [$"{PostgresUser}:{PostgresUser}", path])
+            ?? throw new DistributedApplicationException("Failed to start chown.");
+        chown.WaitForExit();
+        if (chown.ExitCode != 0)
+        {
+            throw new DistributedApplicationException(
+                $"chown {PostgresUser} {path} failed with exit code {chown.ExitCode}. " +
+                $"Check that the '{PostgresUser}' account exists (apt-get install postgresql-15).");
+        }
+    }
+}

@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# Starts one node of the PostgreSQL cluster in the foreground, as the resource's process.
+#
+# First start of node 1: initdb, roles and databases, repmgr primary registration.
+# First start of another node: clone from whichever node is the primary now.
+# Every start: refuse to run as a primary when another node's data shows a newer timeline,
+# because that node was promoted while this one was down (this one must be rejoined instead).
+#
+# Environment: NODE_ID, NODE_NAME, NODE_DIR, NODE_PORT, PG_BINDIR, CLUSTER_NODES
+# ("id:port:dir" separated by spaces), POSTGRES_PASSWORD, REPLICATION_PASSWORD, APP_PASSWORD.
+set -euo pipefail
+
+data="$NODE_DIR/data"
+config="$NODE_DIR/postgresql.conf"
+# While this file exists the node is being initialized or cloned, and the AppHost's health
+# check reports it unhealthy even when the temporary bootstrap server answers queries.
+initializing="$NODE_DIR/initializing"
+repmgr_config="$NODE_DIR/repmgr.conf"
+export PGPASSFILE="$NODE_DIR/.pgpass"
+export PGCONNECT_TIMEOUT=2
+
+log() { printf '%s: %s\n' "$NODE_NAME" "$*" >&2; }
+
+write_password_file() {
+    # libpq reads this file for repmgr, pg_basebackup and the WAL receiver, which has no
+    # other way to get the replication password.
+    (umask 077 && printf '*:*:*:repmgr:%s\n*:*:*:postgres:%s\n' \
+        "$REPLICATION_PASSWORD" "$POSTGRES_PASSWORD" > "$PGPASSFILE")
+}
+
+# Prints the port of the node that answers as a primary, if any.
+find_primary() {
+    local entry id port
+    for entry in $CLUSTER_NODES; do
+        IFS=: read -r id port _ <<< "$entry"
+        [[ "$id" == "$NODE_ID" ]] && continue
+        if [[ "$("$PG_BINDIR/psql" -h 127.0.0.1 -p "$port" -U repmgr -d repmgr -Atqc \
+            'SELECT pg_is_in_recovery()' 2>/dev/null)" == f ]]; then
+            echo "$port"
+            return 0
+        fi
+    done
+    return 1
+}
+
+timeline_of() {
+    "$PG_BINDIR/pg_controldata" -D "$1" | awk -F: '/Latest checkpoint.s TimeLineID/ { gsub(/ /, "", $2); print $2 }'
+}
+
+bootstrap_primary() {
+    log "initializing a new cluster as the first primary"
+    "$PG_BINDIR/initdb" -D "$data" -U postgres --auth=scram-sha-256 --encoding=UTF8 \
+        --locale=C.UTF-8 --data-checksums --pwfile=<(printf '%s\n' "$POSTGRES_PASSWORD") >&2
+
+    # No standby exists yet, so synchronous replication stays off while the roles are made:
+    # with it on, the first commit would wait for a standby forever.
+    "$PG_BINDIR/pg_ctl" -D "$data" -w -t 60 -l "$NODE_DIR/bootstrap.log" \
+        -o "-c config_file=$config -c synchronous_standby_names=" start >&2
+    PGPASSWORD="$POSTGRES_PASSWORD" "$PG_BINDIR/psql" -h 127.0.0.1 -p "$NODE_PORT" -U postgres \
+        -d postgres -v ON_ERROR_STOP=1 -q \
+        -v replication_password="$REPLICATION_PASSWORD" -v app_password="$APP_PASSWORD" <<'SQL'
+CREATE ROLE repmgr WITH LOGIN SUPERUSER REPLICATION PASSWORD :'replication_password';
+CREATE DATABASE repmgr OWNER repmgr;
+ALTER ROLE repmgr SET search_path TO repmgr, "$user", public;
+CREATE ROLE luckygas WITH LOGIN PASSWORD :'app_password';
+CREATE DATABASE luckygas OWNER luckygas;
+SQL
+    "$PG_BINDIR/repmgr" -f "$repmgr_config" primary register >&2
+    "$PG_BINDIR/pg_ctl" -D "$data" -w -m fast stop >&2
+}
+
+clone_standby() {
+    local primary_port deadline=$((SECONDS + 300))
+    log "waiting for a primary to clone from"
+    until primary_port=$(find_primary); do
+        if ((SECONDS >= deadline)); then
+            log "no primary answered within 300 s; cannot clone"
+            exit 1
+        fi
+        sleep 1
+    done
+
+    log "cloning from the primary on port $primary_port"
+    mkdir -m 0700 -p "$data"
+    # --fast-checkpoint: without it the clone waits for the next scheduled checkpoint,
+    # up to checkpoint_timeout.
+    "$PG_BINDIR/repmgr" -f "$repmgr_config" -h 127.0.0.1 -p "$primary_port" -U repmgr \
+        -d repmgr standby clone --fast-checkpoint >&2
+}
+
+refuse_if_superseded() {
+    [[ -e "$data/standby.signal" ]] && return 0
+
+    local own entry id dir other
+    own=$(timeline_of "$data")
+    for entry in $CLUSTER_NODES; do
+        IFS=: read -r id _ dir <<< "$entry"
+        [[ "$id" == "$NODE_ID" || ! -e "$dir/data/global/pg_control" || -e "$dir/data/standby.signal" ]] && continue
+        other=$(timeline_of "$dir/data")
+        if ((other > own)); then
+            log "FENCED: node $id was promoted on timeline $other while this node (timeline $own) was down."
+            log "This node must not run as a second primary. Rejoin it as a standby with pg_rewind:"
+            log "  repmgr -f $repmgr_config node rejoin --force-rewind --config-files=postgresql.conf,pg_hba.conf"
+            exit 3
+        fi
+    done
+}
+
+write_password_file
+
+if [[ ! -s "$data/PG_VERSION" ]]; then
+    touch "$initializing"
+    if [[ "$NODE_ID" == 1 ]]; then
+        bootstrap_primary
+    else
+        clone_standby
+    fi
+fi
+
+refuse_if_superseded
+
+rm -f "$initializing"
+log "starting PostgreSQL as a $([[ -e "$data/standby.signal" ]] && echo standby || echo primary)"
+exec "$PG_BINDIR/postgres" -c config_file="$config"

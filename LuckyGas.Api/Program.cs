@@ -1,1 +1,15 @@
-var b = WebApplication.CreateBuilder(args); var app = b.Build(); app.Run();
+using LuckyGas.Api.Infrastructure;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+
+builder.AddDataAccess();
+
+var app = builder.Build();
+
+app.UseInstanceHeader();
+
+app.MapDefaultEndpoints();
+
+app.Run();

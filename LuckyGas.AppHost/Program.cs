@@ -1,11 +1,14 @@
+using LuckyGas.AppHost.Applications;
 using LuckyGas.AppHost.Hosting;
 using LuckyGas.AppHost.PgBouncer;
 using LuckyGas.AppHost.Postgres;
+using LuckyGas.AppHost.Redis;
+using LuckyGas.AppHost.S3;
 
 var builder = DistributedApplication.CreateBuilder(args);
 
 // Run mode keeps every server's data and configuration under one state folder, with ports
-// chosen once per folder; servers that refuse root run as the postgres account.
+// chosen once per folder. Servers that refuse root run as the postgres account.
 var state = StateDirectory.Resolve(builder);
 var ports = PortRegistry.Load(state);
 var account = ServerAccount.Detect();
@@ -13,5 +16,38 @@ var account = ServerAccount.Detect();
 // PostgreSQL: three nodes with quorum synchronous replication and repmgrd, pgBouncer in front.
 var postgres = builder.AddPostgresCluster(state, ports, account);
 var pgbouncer = builder.AddPgBouncer(state, ports, account, postgres);
+var (writeDatabase, readDatabase) = builder.AddPostgresConnectionStrings(postgres, pgbouncer);
+
+// Redis: two data nodes watched by three sentinels, through which clients find the master.
+var redis = builder.AddRedisCluster(state, ports);
+var redisConnection = builder.AddConnectionString("luckygas-redis", redis.ConnectionString);
+
+// S3: a local S3-compatible store for backups (run mode only).
+var s3 = builder.AddS3Store(state, ports);
+
+// API: writes through pgBouncer, reads from the standbys, Redis through the sentinels.
+var api = builder.AddInstances<Projects.LuckyGas_Api>("api", instances: 2)
+    .ForEach(instance => instance
+        .WithReference(writeDatabase)
+        .WithReference(readDatabase)
+        .WithReference(redisConnection)
+        .WaitFor(postgres.Group)
+        .WaitFor(pgbouncer)
+        .WaitFor(redis.Group));
+
+// Staff web application: calls the API through service discovery.
+builder.AddInstances<Projects.LuckyGas_Web>("web", instances: 2)
+    .ForEach(instance => instance
+        .WithApiReference(api)
+        .WaitFor(api[0]));
+
+// Backup worker: dumps from a standby and uploads to S3.
+builder.AddInstance<Projects.LuckyGas_BackupWorker>("backup-worker")
+    .WithReference(readDatabase)
+    .WithEnvironment("S3__ServiceUrl", S3Store.GetServiceUrl(s3))
+    .WaitFor(postgres.Group)
+    .WaitFor(s3);
+
+builder.AddReadinessReport();
 
 builder.Build().Run();

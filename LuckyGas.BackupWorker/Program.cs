@@ -1,1 +1,11 @@
-var b = WebApplication.CreateBuilder(args); var app = b.Build(); app.Run();
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+
+var app = builder.Build();
+
+app.UseInstanceHeader();
+
+app.MapDefaultEndpoints();
+
+app.Run();

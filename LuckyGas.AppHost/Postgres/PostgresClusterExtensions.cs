@@ -103,6 +103,7 @@ public static class PostgresClusterExtensions
             ["socket_directory"] = nodeDirectory,
             ["bin_directory"] = BinDirectory,
             ["config_file"] = Path.Combine(nodeDirectory, "repmgr.conf"),
+            ["service_command"] = Path.Combine(builder.AppHostDirectory, "Postgres", "service-command.sh"),
         };
 
         foreach (var file in new[] { "postgresql.conf", "pg_hba.conf", "repmgr.conf" })

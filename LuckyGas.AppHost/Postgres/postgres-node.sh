@@ -56,9 +56,12 @@ bootstrap_primary() {
     # with it on, the first commit would wait for a standby forever.
     "$PG_BINDIR/pg_ctl" -D "$data" -w -t 60 -l "$NODE_DIR/bootstrap.log" \
         -o "-c config_file=$config -c synchronous_standby_names=" start >&2
+    # The passwords come from the environment through \getenv, so they never appear in a
+    # command line that ps would show.
     PGPASSWORD="$POSTGRES_PASSWORD" "$PG_BINDIR/psql" -h 127.0.0.1 -p "$NODE_PORT" -U postgres \
-        -d postgres -v ON_ERROR_STOP=1 -q \
-        -v replication_password="$REPLICATION_PASSWORD" -v app_password="$APP_PASSWORD" <<'SQL'
+        -d postgres -v ON_ERROR_STOP=1 -q <<'SQL'
+\getenv replication_password REPLICATION_PASSWORD
+\getenv app_password APP_PASSWORD
 CREATE ROLE repmgr WITH LOGIN SUPERUSER REPLICATION PASSWORD :'replication_password';
 CREATE DATABASE repmgr OWNER repmgr;
 ALTER ROLE repmgr SET search_path TO repmgr, "$user", public;
@@ -99,8 +102,8 @@ refuse_if_superseded() {
         other=$(timeline_of "$dir/data")
         if ((other > own)); then
             log "FENCED: node $id was promoted on timeline $other while this node (timeline $own) was down."
-            log "This node must not run as a second primary. Rejoin it as a standby with pg_rewind:"
-            log "  repmgr -f $repmgr_config node rejoin --force-rewind --config-files=postgresql.conf,pg_hba.conf"
+            log "This node must not run as a second primary. It starts again once it has been rejoined"
+            log "as a standby of the current primary (pg_rewind, then standby.signal in $data)."
             exit 3
         fi
     done

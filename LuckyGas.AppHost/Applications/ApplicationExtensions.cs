@@ -1,0 +1,69 @@
+namespace LuckyGas.AppHost.Applications;
+
+/// <summary>Adds the platform's own .NET projects.</summary>
+public static class ApplicationExtensions
+{
+    /// <summary>
+    /// Adds a project as <paramref name="instances"/> separately addressable resources named
+    /// <c>{name}-1</c>, <c>{name}-2</c> and so on in run mode, or as one resource named
+    /// <paramref name="name"/> in publish mode, where the instance count is set at deployment.
+    /// </summary>
+    /// <remarks>
+    /// Separate resources, rather than replicas of one, let the edge address each instance for
+    /// sticky sessions and per-instance retries; Aspire balances replicas per TCP connection.
+    /// </remarks>
+    public static IReadOnlyList<IResourceBuilder<ProjectResource>> AddInstances<TProject>(
+        this IDistributedApplicationBuilder builder, string name, int instances)
+        where TProject : IProjectMetadata, new()
+    {
+        var names = builder.ExecutionContext.IsPublishMode
+            ? [name]
+            : Enumerable.Range(1, instances).Select(index => $"{name}-{index}").ToArray();
+
+        return names.Select(instanceName => builder.AddInstance<TProject>(instanceName)).ToList();
+    }
+
+    /// <summary>Adds one project resource that names itself on every response.</summary>
+    public static IResourceBuilder<ProjectResource> AddInstance<TProject>(
+        this IDistributedApplicationBuilder builder, string name)
+        where TProject : IProjectMetadata, new()
+    {
+        return builder.AddProject<TProject>(name, options => options.ExcludeLaunchProfile = true)
+            .WithHttpEndpoint(name: "http")
+            .WithEnvironment("ASPNETCORE_ENVIRONMENT", builder.Environment.EnvironmentName)
+            // ServiceDefaults reads LuckyGas:InstanceName and sends it in the X-Served-By header.
+            .WithEnvironment("LuckyGas__InstanceName", name)
+            // Forwarded headers are trusted only from the edge proxy, which the application
+            // configures itself; Aspire's default would trust them from any peer.
+            .DisableForwardedHeaders()
+            .WithHttpHealthCheck("/health");
+    }
+
+    /// <summary>Applies <paramref name="configure"/> to every instance.</summary>
+    public static IReadOnlyList<IResourceBuilder<ProjectResource>> ForEach(
+        this IReadOnlyList<IResourceBuilder<ProjectResource>> instances,
+        Func<IResourceBuilder<ProjectResource>, IResourceBuilder<ProjectResource>> configure)
+    {
+        foreach (var instance in instances)
+        {
+            configure(instance);
+        }
+
+        return instances;
+    }
+
+    /// <summary>
+    /// Lets the project call the API by the service name <c>api</c>, balanced over every API
+    /// instance by service discovery.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithApiReference(
+        this IResourceBuilder<ProjectResource> builder, IReadOnlyList<IResourceBuilder<ProjectResource>> api)
+    {
+        for (var index = 0; index < api.Count; index++)
+        {
+            builder.WithEnvironment($"services__api__http__{index}", api[index].GetEndpoint("http"));
+        }
+
+        return builder;
+    }
+}

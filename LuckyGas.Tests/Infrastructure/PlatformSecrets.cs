@@ -1,0 +1,33 @@
+using System.Security.Cryptography;
+
+namespace LuckyGas.Tests.Infrastructure;
+
+/// <summary>
+/// Secret parameter values for one test run, passed to the AppHost as configuration so that
+/// tests neither read nor write the developer's user secrets.
+/// </summary>
+public sealed class PlatformSecrets
+{
+    /// <summary>The superuser password of every PostgreSQL node.</summary>
+    public string PostgresPassword { get; } = NewSecret();
+
+    /// <summary>The password of the repmgr replication role.</summary>
+    public string ReplicationPassword { get; } = NewSecret();
+
+    /// <summary>The password of the application's database role.</summary>
+    public string DatabasePassword { get; } = NewSecret();
+
+    /// <summary>The password of every Redis node and sentinel.</summary>
+    public string RedisPassword { get; } = NewSecret();
+
+    /// <summary>Returns the AppHost arguments that set each parameter.</summary>
+    public IEnumerable<string> ToArguments() =>
+    [
+        $"--Parameters:postgres-password={PostgresPassword}",
+        $"--Parameters:replication-password={ReplicationPassword}",
+        $"--Parameters:db-password={DatabasePassword}",
+        $"--Parameters:redis-password={RedisPassword}",
+    ];
+
+    private static string NewSecret() => Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
+}

@@ -32,7 +32,10 @@ internal sealed partial class ReadinessReporter(
             await foreach (var resourceEvent in notifications.WatchAsync(stoppingToken))
             {
                 var snapshot = resourceEvent.Snapshot;
-                if (snapshot.State?.Text == KnownResourceStates.Running && snapshot.HealthStatus == HealthStatus.Healthy)
+                var ready = snapshot.State?.Text == KnownResourceStates.Running && snapshot.HealthStatus == HealthStatus.Healthy;
+
+                // Hidden resources, such as the dashboard itself, are not part of the platform.
+                if (ready || snapshot.IsHidden)
                 {
                     pending.Remove(resourceEvent.Resource.Name);
                 }

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Measures the seconds from `dotnet run` of the built AppHost until every resource is healthy
+# (the AppHost logs "Platform ready" at that moment), three times on a new state folder (cold:
+# initdb and two standby clones included) and three times on the state folder of the first run
+# (warm), and prints the median of each with the machine's core count.
+#
+# Usage: bench/startup.sh [--runs N] [--smoke]
+#   --runs N   runs per kind (default 3)
+#   --smoke    one cold run only, to check that the script works
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+runs=3
+kinds=(cold warm)
+while (($#)); do
+    case "$1" in
+        --runs) runs="$2"; shift 2 ;;
+        --smoke) runs=1; kinds=(cold); shift ;;
+        *) echo "startup.sh: unknown option '$1' (expected --runs N or --smoke)" >&2; exit 2 ;;
+    esac
+done
+
+readonly ready_timeout=600
+work=$(mktemp -d /tmp/luckygas-bench-XXXXXX)
+trap 'rm -rf "$work"' EXIT
+
+echo "build: LuckyGas.AppHost" >&2
+dotnet build LuckyGas.AppHost --nologo --verbosity quiet >&2
+
+# Starts the AppHost in its own process group, waits for the ready line, prints the seconds,
+# then stops the whole group with SIGTERM. (SIGINT would not do: a background job of a
+# non-interactive shell starts with SIGINT ignored.)
+measure() {
+    local state="$1" log="$work/run.log" start pid elapsed
+    start=$(date +%s.%N)
+    setsid dotnet run --project LuckyGas.AppHost --no-build -- "--LuckyGas:StateDirectory=$state" \
+        > "$log" 2>&1 &
+    pid=$!
+    until grep -q "Platform ready" "$log"; do
+        if ! kill -0 "$pid" 2>/dev/null; then
+            echo "startup.sh: the AppHost exited before it was ready; its output:" >&2
+            tail -40 "$log" >&2
+            exit 1
+        fi
+        if (($(date +%s) - ${start%.*} > ready_timeout)); then
+            echo "startup.sh: the platform was not ready within $ready_timeout s" >&2
+            kill -TERM -- -"$pid" 2>/dev/null || true
+            exit 1
+        fi
+        sleep 0.2
+    done
+    elapsed=$(awk -v start="$start" -v end="$(date +%s.%N)" 'BEGIN { print end - start }')
+    kill -TERM -- -"$pid"
+    wait "$pid" 2>/dev/null || true
+    printf '%.1f\n' "$elapsed"
+}
+
+median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+echo "machine: $(nproc) cores, $(free -g | awk '/^Mem:/ { print $2 }') GiB memory"
+for kind in "${kinds[@]}"; do
+    : > "$work/$kind.txt"
+    for ((run = 1; run <= runs; run++)); do
+        if [[ "$kind" == cold ]]; then
+            state="$work/state-$run"
+        else
+            state="$work/state-1"
+        fi
+        seconds=$(measure "$state")
+        echo "$kind run $run: $seconds s"
+        echo "$seconds" >> "$work/$kind.txt"
+    done
+    echo "$kind start, median of $runs: $(median < "$work/$kind.txt") s"
+done

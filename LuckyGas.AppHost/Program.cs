@@ -9,9 +9,9 @@ var builder = DistributedApplication.CreateBuilder(args);
 
 // Run mode keeps every server's data and configuration under one state folder, with ports
 // chosen once per folder. Servers that refuse root run as the postgres account.
-var state = StateDirectory.Resolve(builder);
-var ports = PortRegistry.Load(state);
 var account = ServerAccount.Detect();
+var state = StateDirectory.Resolve(builder, account);
+var ports = PortRegistry.Load(state);
 
 // PostgreSQL: three nodes with quorum synchronous replication and repmgrd, pgBouncer in front.
 var postgres = builder.AddPostgresCluster(state, ports, account);
@@ -48,6 +48,6 @@ builder.AddInstance<Projects.LuckyGas_BackupWorker>("backup-worker")
     .WaitFor(postgres.Group)
     .WaitFor(s3);
 
-builder.AddReadinessReport();
+builder.AddReadinessReport(state);
 
 builder.Build().Run();

@@ -22,6 +22,8 @@ done
 
 readonly ready_timeout=600
 work=$(mktemp -d /tmp/luckygas-bench-XXXXXX)
+# mktemp makes the folder private, but the postgres account must reach the state folders in it.
+chmod 0711 "$work"
 trap 'rm -rf "$work"' EXIT
 
 echo "build: LuckyGas.AppHost" >&2

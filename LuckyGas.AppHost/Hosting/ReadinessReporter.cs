@@ -8,13 +8,17 @@ namespace LuckyGas.AppHost.Hosting;
 /// <summary>
 /// Logs one line when every resource of the topology is running and healthy for the first time,
 /// with the seconds since the AppHost started, so operators and the start-up benchmark see when
-/// the platform is ready.
+/// the platform is ready. Until then it logs the resources it still waits for every 30 seconds,
+/// and a warning for each resource that ends before it is healthy.
 /// </summary>
 internal sealed partial class ReadinessReporter(
     DistributedApplicationModel model,
     ResourceNotificationService notifications,
+    StateDirectory state,
     ILogger<ReadinessReporter> logger) : BackgroundService
 {
+    private static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(30);
+
     private readonly Stopwatch _sinceStart = Stopwatch.StartNew();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -27,23 +31,33 @@ internal sealed partial class ReadinessReporter(
             .ToHashSet(StringComparer.Ordinal);
         var total = pending.Count;
 
+        using var progress = new Timer(_ => LogProgress(pending), null, ProgressInterval, ProgressInterval);
+
         try
         {
             await foreach (var resourceEvent in notifications.WatchAsync(stoppingToken))
             {
+                var name = resourceEvent.Resource.Name;
                 var snapshot = resourceEvent.Snapshot;
                 var ready = snapshot.State?.Text == KnownResourceStates.Running && snapshot.HealthStatus == HealthStatus.Healthy;
 
-                // Hidden resources, such as the dashboard itself, are not part of the platform.
-                if (ready || snapshot.IsHidden)
+                lock (pending)
                 {
-                    pending.Remove(resourceEvent.Resource.Name);
-                }
+                    // Hidden resources, such as the dashboard itself, are not part of the platform.
+                    if (ready || snapshot.IsHidden)
+                    {
+                        pending.Remove(name);
+                    }
+                    else if (pending.Contains(name) && KnownResourceStates.TerminalStates.Contains(snapshot.State?.Text))
+                    {
+                        LogResourceEnded(logger, name, snapshot.State?.Text, snapshot.ExitCode);
+                    }
 
-                if (pending.Count == 0)
-                {
-                    LogPlatformReady(logger, total, _sinceStart.Elapsed.TotalSeconds);
-                    return;
+                    if (pending.Count == 0)
+                    {
+                        LogPlatformReady(logger, total, _sinceStart.Elapsed.TotalSeconds, state.Path);
+                        return;
+                    }
                 }
             }
         }
@@ -53,7 +67,29 @@ internal sealed partial class ReadinessReporter(
         }
     }
 
+    private void LogProgress(HashSet<string> pending)
+    {
+        lock (pending)
+        {
+            if (pending.Count == 0 || !logger.IsEnabled(LogLevel.Information))
+            {
+                return;
+            }
+
+            var names = string.Join(", ", pending.Order(StringComparer.Ordinal));
+            LogWaiting(logger, _sinceStart.Elapsed.TotalSeconds, names);
+        }
+    }
+
     [LoggerMessage(EventId = 1000, EventName = "PlatformReady", Level = LogLevel.Information,
-        Message = "Platform ready: all {ResourceCount} resources are healthy after {Seconds:F1} s")]
-    private static partial void LogPlatformReady(ILogger logger, int resourceCount, double seconds);
+        Message = "Platform ready: all {ResourceCount} resources are healthy after {Seconds:F1} s, with state in {StateDirectory}")]
+    private static partial void LogPlatformReady(ILogger logger, int resourceCount, double seconds, string stateDirectory);
+
+    [LoggerMessage(EventId = 1001, EventName = "PlatformWaiting", Level = LogLevel.Information,
+        Message = "Platform not ready after {Seconds:F0} s: waiting for {PendingResources}")]
+    private static partial void LogWaiting(ILogger logger, double seconds, string pendingResources);
+
+    [LoggerMessage(EventId = 1002, EventName = "ResourceEnded", Level = LogLevel.Warning,
+        Message = "Resource {ResourceName} ended ({State}, exit code {ExitCode}) before it was healthy; see its console log in the dashboard")]
+    private static partial void LogResourceEnded(ILogger logger, string resourceName, string? state, int? exitCode);
 }

@@ -1,13 +1,16 @@
 namespace LuckyGas.AppHost.Hosting;
 
-/// <summary>Adds the log line that says when the whole platform is ready.</summary>
+/// <summary>Adds the log line that reports when the whole platform is ready.</summary>
 public static class ReadinessReporterExtensions
 {
     /// <summary>
-    /// Logs "Platform ready" with the elapsed seconds once every resource is running and healthy.
+    /// Logs "Platform ready" with the elapsed seconds and the state folder once every resource is
+    /// running and healthy.
     /// </summary>
-    public static IDistributedApplicationBuilder AddReadinessReport(this IDistributedApplicationBuilder builder)
+    public static IDistributedApplicationBuilder AddReadinessReport(
+        this IDistributedApplicationBuilder builder, StateDirectory state)
     {
+        builder.Services.AddSingleton(state);
         builder.Services.AddHostedService<ReadinessReporter>();
         return builder;
     }

@@ -39,6 +39,37 @@ public sealed class ServerAccount
         return ("setpriv", wrapped);
     }
 
+    /// <summary>
+    /// Checks that the server account can enter <paramref name="path"/>, which fails when a folder
+    /// above it, such as a private home folder or a <c>mktemp -d</c> folder, has mode 0700.
+    /// </summary>
+    /// <exception cref="DistributedApplicationException">The account cannot enter the folder.</exception>
+    public void VerifyCanEnter(string path)
+    {
+        if (!CanEnter(path))
+        {
+            throw new DistributedApplicationException(
+                $"The '{PostgresUser}' account cannot enter the state folder {path}, because a folder above it " +
+                "is private to root. Choose a state folder that every account can traverse, for example " +
+                "--LuckyGas:StateDirectory=/var/lib/luckygas, or allow traversal with chmod o+x on the private folder.");
+        }
+    }
+
+    /// <summary>Returns whether the server account can enter <paramref name="path"/>.</summary>
+    public bool CanEnter(string path)
+    {
+        if (!SwitchesUser)
+        {
+            return true;
+        }
+
+        var (command, arguments) = Wrap("test", "-x", path);
+        using var test = Process.Start(command, arguments)
+            ?? throw new DistributedApplicationException($"Failed to start {command}.");
+        test.WaitForExit();
+        return test.ExitCode == 0;
+    }
+
     /// <summary>Creates a folder that only the server account can read, owned by it.</summary>
     public void CreatePrivateDirectory(string path)
     {

@@ -1,7 +1,10 @@
+using System.Security.Cryptography;
+using System.Text;
+
 namespace LuckyGas.AppHost.Hosting;
 
 /// <summary>
-/// The folder that holds every server's data and rendered configuration in run mode, one
+/// The folder that contains every server's data and rendered configuration in run mode, one
 /// subfolder per resource.
 /// </summary>
 /// <remarks>
@@ -20,23 +23,45 @@ public sealed class StateDirectory
 
     /// <summary>
     /// Resolves the state folder from configuration, defaulting to <c>.state</c> at the
-    /// repository root, and creates it so that the server accounts can reach it.
+    /// repository root, and creates it so that the server account can enter it.
     /// </summary>
-    public static StateDirectory Resolve(IDistributedApplicationBuilder builder)
+    /// <remarks>
+    /// When the default location is inside a folder that only root may enter, such as a clone
+    /// under <c>/root</c>, the default moves to <c>/var/lib/luckygas/</c> with a folder per
+    /// repository, because the servers that run as the postgres account must reach their data.
+    /// A configured location is used as given, and <see cref="ServerAccount.VerifyCanEnter"/>
+    /// reports when it cannot work.
+    /// </remarks>
+    public static StateDirectory Resolve(IDistributedApplicationBuilder builder, ServerAccount account)
     {
         var configured = builder.Configuration[ConfigurationKey];
-        var path = string.IsNullOrWhiteSpace(configured)
-            ? System.IO.Path.Combine(builder.AppHostDirectory, "..", ".state")
-            : configured;
+        if (!string.IsNullOrWhiteSpace(configured))
+        {
+            return Create(System.IO.Path.GetFullPath(configured), account);
+        }
 
-        var state = new StateDirectory(System.IO.Path.GetFullPath(path));
-        Directory.CreateDirectory(state.Path);
+        var repositoryRoot = System.IO.Path.GetFullPath(System.IO.Path.Combine(builder.AppHostDirectory, ".."));
+        var state = Create(System.IO.Path.Combine(repositoryRoot, ".state"), account);
+        if (account.CanEnter(state.Path))
+        {
+            return state;
+        }
+
+        var repositoryId = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(repositoryRoot)))[..12];
+        Directory.CreateDirectory("/var/lib/luckygas");
+        return Create($"/var/lib/luckygas/{repositoryId}", account);
+    }
+
+    private static StateDirectory Create(string path, ServerAccount account)
+    {
+        Directory.CreateDirectory(path);
 
         // Servers that run as the postgres account must traverse this folder.
-        File.SetUnixFileMode(state.Path, UnixFileMode.UserRead | UnixFileMode.UserWrite |
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite |
             UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
+        account.VerifyCanEnter(path);
 
-        return state;
+        return new StateDirectory(path);
     }
 
     /// <summary>Returns the path of a file or folder inside the state folder.</summary>

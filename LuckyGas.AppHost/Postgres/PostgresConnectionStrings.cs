@@ -30,7 +30,7 @@ public static class PostgresConnectionStrings
             $"Host=127.0.0.1;Port={Format(pgBouncerPort)};Database={database};Username={role};Password={password};No Reset On Close=true"));
 
         // Standbys first; Npgsql balances across the hosts that are standbys and uses the
-        // primary only when none answers. The list covers every node because roles move.
+        // primary only when no standby responds. The list covers every node because roles move.
         var hosts = string.Join(',', cluster.Nodes.Select(node => $"127.0.0.1:{Format(node.Port)}"));
         var read = builder.AddConnectionString("luckygas-read", ReferenceExpression.Create(
             $"Host={hosts};Database={database};Username={role};Password={password};Target Session Attributes=prefer-standby;Load Balance Hosts=true"));

@@ -12,7 +12,7 @@ internal sealed class PostgresNodeHealthCheck(int port, string nodeDirectory, Pa
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         // The start script keeps this marker while it initializes or clones the node, when a
-        // temporary server may answer on the node's port.
+        // temporary server may accept connections on the node's port.
         if (File.Exists(Path.Combine(nodeDirectory, "initializing")))
         {
             return HealthCheckResult.Unhealthy("The node is being initialized or cloned.");
@@ -26,7 +26,7 @@ internal sealed class PostgresNodeHealthCheck(int port, string nodeDirectory, Pa
         }
         catch (Exception exception) when (exception is NpgsqlException or TimeoutException or OperationCanceledException)
         {
-            return HealthCheckResult.Unhealthy($"No answer on port {port}.", exception);
+            return HealthCheckResult.Unhealthy($"No response from PostgreSQL on port {port}.", exception);
         }
     }
 }

@@ -13,7 +13,7 @@ set -euo pipefail
 data="$NODE_DIR/data"
 config="$NODE_DIR/postgresql.conf"
 # While this file exists the node is being initialized or cloned, and the AppHost's health
-# check reports it unhealthy even when the temporary bootstrap server answers queries.
+# check reports it unhealthy even when the temporary bootstrap server accepts queries.
 initializing="$NODE_DIR/initializing"
 repmgr_config="$NODE_DIR/repmgr.conf"
 export PGPASSFILE="$NODE_DIR/.pgpass"
@@ -28,12 +28,13 @@ write_password_file() {
         "$REPLICATION_PASSWORD" "$POSTGRES_PASSWORD" > "$PGPASSFILE")
 }
 
-# Prints the port of the node that answers as a primary, if any.
+# Prints the port of the node that responds as a primary, if any.
 find_primary() {
-    local entry id port
+    local entry id port dir
     for entry in $CLUSTER_NODES; do
-        IFS=: read -r id port _ <<< "$entry"
-        [[ "$id" == "$NODE_ID" ]] && continue
+        IFS=: read -r id port dir <<< "$entry"
+        # A node that is still initializing may run a temporary server that is about to stop.
+        [[ "$id" == "$NODE_ID" || -e "$dir/initializing" ]] && continue
         if [[ "$("$PG_BINDIR/psql" -h 127.0.0.1 -p "$port" -U repmgr -d repmgr -Atqc \
             'SELECT pg_is_in_recovery()' 2>/dev/null)" == f ]]; then
             echo "$port"
@@ -75,23 +76,28 @@ SQL
 clone_standby() {
     local primary_port deadline=$((SECONDS + 300))
     log "waiting for a primary to clone from"
-    until primary_port=$(find_primary); do
+    while true; do
+        if primary_port=$(find_primary); then
+            log "cloning from the primary on port $primary_port"
+            mkdir -m 0700 -p "$data"
+            # --fast-checkpoint: without it the clone waits for the next scheduled checkpoint,
+            # up to checkpoint_timeout.
+            if "$PG_BINDIR/repmgr" -f "$repmgr_config" -h 127.0.0.1 -p "$primary_port" -U repmgr \
+                -d repmgr standby clone --fast-checkpoint >&2; then
+                return 0
+            fi
+            log "the clone from port $primary_port failed; retrying"
+            rm -rf "$data"
+        fi
         if ((SECONDS >= deadline)); then
-            log "no primary answered within 300 s; cannot clone"
+            log "no clone succeeded within 300 s; check that another node runs as primary"
             exit 1
         fi
-        sleep 1
+        sleep 2
     done
-
-    log "cloning from the primary on port $primary_port"
-    mkdir -m 0700 -p "$data"
-    # --fast-checkpoint: without it the clone waits for the next scheduled checkpoint,
-    # up to checkpoint_timeout.
-    "$PG_BINDIR/repmgr" -f "$repmgr_config" -h 127.0.0.1 -p "$primary_port" -U repmgr \
-        -d repmgr standby clone --fast-checkpoint >&2
 }
 
-refuse_if_superseded() {
+fence_if_superseded() {
     [[ -e "$data/standby.signal" ]] && return 0
 
     local own entry id dir other
@@ -111,8 +117,10 @@ refuse_if_superseded() {
 
 write_password_file
 
-if [[ ! -s "$data/PG_VERSION" ]]; then
+# A marker left behind means an earlier initialization or clone was interrupted: start it over.
+if [[ -e "$initializing" || ! -s "$data/PG_VERSION" ]]; then
     touch "$initializing"
+    rm -rf "$data"
     if [[ "$NODE_ID" == 1 ]]; then
         bootstrap_primary
     else
@@ -120,7 +128,7 @@ if [[ ! -s "$data/PG_VERSION" ]]; then
     fi
 fi
 
-refuse_if_superseded
+fence_if_superseded
 
 rm -f "$initializing"
 log "starting PostgreSQL as a $([[ -e "$data/standby.signal" ]] && echo standby || echo primary)"

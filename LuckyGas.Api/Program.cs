@@ -1,4 +1,11 @@
+using LuckyGas.Api.Data;
 using LuckyGas.Api.Infrastructure;
+
+if (DatabaseMigrator.IsRequested(args))
+{
+    await MigrationHost.RunAsync(args);
+    return;
+}
 
 var builder = WebApplication.CreateBuilder(args);
 

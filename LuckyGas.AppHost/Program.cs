@@ -16,7 +16,11 @@ var ports = PortRegistry.Load(state);
 // PostgreSQL: three nodes with quorum synchronous replication and repmgrd, pgBouncer in front.
 var postgres = builder.AddPostgresCluster(state, ports, account);
 var pgbouncer = builder.AddPgBouncer(state, ports, account, postgres);
-var (writeDatabase, readDatabase) = builder.AddPostgresConnectionStrings(postgres, pgbouncer);
+var database = builder.AddPostgresConnectionStrings(postgres, pgbouncer);
+
+// Migrations: the API in migrate-only mode, run once on the primary before any API instance.
+var migrations = builder.AddDatabaseMigrator<Projects.LuckyGas_Api>(database.Migrations)
+    .WaitFor(postgres.Group);
 
 // Redis: two data nodes watched by three sentinels, through which clients find the master.
 var redis = builder.AddRedisCluster(state, ports);
@@ -28,10 +32,10 @@ var s3 = builder.AddS3Store(state, ports);
 // API: writes through pgBouncer, reads from the standbys, Redis through the sentinels.
 var api = builder.AddInstances<Projects.LuckyGas_Api>("api", instances: 2)
     .ForEach(instance => instance
-        .WithReference(writeDatabase)
-        .WithReference(readDatabase)
+        .WithReference(database.Write)
+        .WithReference(database.Read)
         .WithReference(redisConnection)
-        .WaitFor(postgres.Group)
+        .WaitForCompletion(migrations)
         .WaitFor(pgbouncer)
         .WaitFor(redis.Group));
 
@@ -43,7 +47,7 @@ builder.AddInstances<Projects.LuckyGas_Web>("web", instances: 2)
 
 // Backup worker: dumps from a standby and uploads to S3.
 builder.AddInstance<Projects.LuckyGas_BackupWorker>("backup-worker")
-    .WithReference(readDatabase)
+    .WithReference(database.Read)
     .WithEnvironment("S3__ServiceUrl", S3Store.GetServiceUrl(s3))
     .WaitFor(postgres.Group)
     .WaitFor(s3);

@@ -1,4 +1,5 @@
-using StackExchange.Redis;
+using LuckyGas.Api.Data;
+using Microsoft.EntityFrameworkCore;
 
 namespace LuckyGas.Api.Infrastructure;
 
@@ -11,21 +12,28 @@ public static class DataAccessExtensions
     /// <summary>The connection string name of the read path, to the standbys.</summary>
     public const string ReadConnectionName = "luckygas-read";
 
+    /// <summary>The connection string name of the direct connection to the primary, for migrations.</summary>
+    public const string MigrationConnectionName = "luckygas-migrations";
+
     /// <summary>The connection string name of Redis, reached through the sentinels.</summary>
     public const string RedisConnectionName = "luckygas-redis";
 
     /// <summary>
-    /// Adds the write data source (the default), the read data source (keyed by
-    /// <see cref="ReadConnectionName"/>) and the Redis multiplexer, each with a readiness check.
+    /// Adds <see cref="WriteDbContext"/> and <see cref="ReadDbContext"/> and the Redis multiplexer,
+    /// each with a readiness check.
     /// </summary>
     public static WebApplicationBuilder AddDataAccess(this WebApplicationBuilder builder)
     {
-        builder.AddNpgsqlDataSource(WriteConnectionName);
-        builder.AddKeyedNpgsqlDataSource(ReadConnectionName);
+        builder.AddNpgsqlDbContext<WriteDbContext>(WriteConnectionName,
+            configureDbContextOptions: options => options.UseSnakeCaseNamingConvention());
+        builder.AddNpgsqlDbContext<ReadDbContext>(ReadConnectionName,
+            configureDbContextOptions: options => options
+                .UseSnakeCaseNamingConvention()
+                .UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking));
 
         // The client's own health check pings every server the multiplexer has seen, so after a
         // Sentinel failover it stays unhealthy while the old master is dead. The check below asks
-        // only whether the current master answers.
+        // only whether the current master responds.
         builder.AddRedisClient(RedisConnectionName, settings => settings.DisableHealthChecks = true);
         builder.Services.AddHealthChecks().AddCheck<RedisMasterHealthCheck>("redis-master");
 

@@ -39,6 +39,20 @@ public static class ApplicationExtensions
             .WithHttpHealthCheck("/health");
     }
 
+    /// <summary>
+    /// Adds <c>db-migrations</c>: the API in migrate-only mode, which applies pending migrations
+    /// on the primary once and exits. API instances wait for its completion.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> AddDatabaseMigrator<TProject>(
+        this IDistributedApplicationBuilder builder, IResourceBuilder<ConnectionStringResource> primary)
+        where TProject : IProjectMetadata, new()
+    {
+        return builder.AddProject<TProject>("db-migrations", options => options.ExcludeLaunchProfile = true)
+            .WithArgs("--migrate")
+            .WithEnvironment("ASPNETCORE_ENVIRONMENT", builder.Environment.EnvironmentName)
+            .WithReference(primary);
+    }
+
     /// <summary>Applies <paramref name="configure"/> to every instance.</summary>
     public static IReadOnlyList<IResourceBuilder<ProjectResource>> ForEach(
         this IReadOnlyList<IResourceBuilder<ProjectResource>> instances,

@@ -31,6 +31,13 @@ internal sealed partial class ReadinessReporter(
             .ToHashSet(StringComparer.Ordinal);
         var total = pending.Count;
 
+        // Resources that others wait to complete, such as the migrator, finish instead of staying healthy.
+        var runToCompletion = model.Resources
+            .SelectMany(resource => resource.Annotations.OfType<WaitAnnotation>())
+            .Where(wait => wait.WaitType == WaitType.WaitForCompletion)
+            .Select(wait => wait.Resource.Name)
+            .ToHashSet(StringComparer.Ordinal);
+
         using var progress = new Timer(_ => LogProgress(pending), null, ProgressInterval, ProgressInterval);
 
         try
@@ -39,7 +46,9 @@ internal sealed partial class ReadinessReporter(
             {
                 var name = resourceEvent.Resource.Name;
                 var snapshot = resourceEvent.Snapshot;
-                var ready = snapshot.State?.Text == KnownResourceStates.Running && snapshot.HealthStatus == HealthStatus.Healthy;
+                var ready = runToCompletion.Contains(name)
+                    ? snapshot.State?.Text == KnownResourceStates.Finished && snapshot.ExitCode == 0
+                    : snapshot.State?.Text == KnownResourceStates.Running && snapshot.HealthStatus == HealthStatus.Healthy;
 
                 lock (pending)
                 {

@@ -6,16 +6,16 @@ namespace LuckyGas.AppHost.Postgres;
 public static class PostgresConnectionStrings
 {
     /// <summary>
-    /// Adds <c>luckygas-write</c>, through pgBouncer to the primary, and <c>luckygas-read</c>,
-    /// to the standbys with the primary as fallback.
+    /// Adds <c>luckygas-write</c>, through pgBouncer to the primary, <c>luckygas-read</c>, to the
+    /// standbys with the primary as fallback, and <c>luckygas-migrations</c>, directly to whichever
+    /// node is the primary.
     /// </summary>
     /// <remarks>
     /// Ports are written as numbers rather than endpoint references: a connection string that
     /// references a node waits for that node to start, and a fenced former primary never starts
     /// until it is rejoined, which must not keep the applications down.
     /// </remarks>
-    public static (IResourceBuilder<ConnectionStringResource> Write, IResourceBuilder<ConnectionStringResource> Read)
-        AddPostgresConnectionStrings(
+    public static PostgresConnections AddPostgresConnectionStrings(
             this IDistributedApplicationBuilder builder, PostgresCluster cluster, IResourceBuilder<ExecutableResource> pgBouncer)
     {
         var pgBouncerPort = pgBouncer.Resource.Annotations.OfType<EndpointAnnotation>().Single().Port
@@ -35,8 +35,22 @@ public static class PostgresConnectionStrings
         var read = builder.AddConnectionString("luckygas-read", ReferenceExpression.Create(
             $"Host={hosts};Database={database};Username={role};Password={password};Target Session Attributes=prefer-standby;Load Balance Hosts=true"));
 
-        return (write, read);
+        // Migrations take a session-level advisory lock, which transaction pooling would not keep,
+        // so the migrator connects to the primary directly.
+        var migrations = builder.AddConnectionString("luckygas-migrations", ReferenceExpression.Create(
+            $"Host={hosts};Database={database};Username={role};Password={password};Target Session Attributes=primary"));
+
+        return new PostgresConnections(write, read, migrations);
     }
 
     private static string Format(int port) => port.ToString(CultureInfo.InvariantCulture);
 }
+
+/// <summary>The connection strings of the cluster.</summary>
+/// <param name="Write">Through pgBouncer to the primary.</param>
+/// <param name="Read">To the standbys, with the primary as fallback.</param>
+/// <param name="Migrations">Directly to the primary, for the migrator.</param>
+public sealed record PostgresConnections(
+    IResourceBuilder<ConnectionStringResource> Write,
+    IResourceBuilder<ConnectionStringResource> Read,
+    IResourceBuilder<ConnectionStringResource> Migrations);

@@ -26,12 +26,24 @@ public static class ResourceWaits
             .Select(resource => resource.Name)
             .ToList();
 
-        await app.WaitForHealthyAsync(names, timeout, cancellationToken);
+        // Resources that others wait to complete, such as the migrator, finish instead of staying healthy.
+        var runToCompletion = model.Resources
+            .SelectMany(resource => resource.Annotations.OfType<WaitAnnotation>())
+            .Where(wait => wait.WaitType == WaitType.WaitForCompletion)
+            .Select(wait => wait.Resource.Name)
+            .ToHashSet(StringComparer.Ordinal);
+
+        await app.WaitForHealthyAsync(names, timeout, cancellationToken, runToCompletion);
     }
 
-    /// <summary>Waits until each named resource is running and healthy; see <see cref="WaitForAllHealthyAsync"/>.</summary>
+    /// <summary>
+    /// Waits until each named resource is running and healthy, or for those in
+    /// <paramref name="runToCompletion"/>, finished with exit code 0; see
+    /// <see cref="WaitForAllHealthyAsync"/>.
+    /// </summary>
     public static async Task WaitForHealthyAsync(
-        this DistributedApplication app, IReadOnlyCollection<string> names, TimeSpan timeout, CancellationToken cancellationToken)
+        this DistributedApplication app, IReadOnlyCollection<string> names, TimeSpan timeout,
+        CancellationToken cancellationToken, IReadOnlySet<string>? runToCompletion = null)
     {
         var notifications = app.Services.GetRequiredService<ResourceNotificationService>();
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -43,7 +55,10 @@ public static class ResourceWaits
             {
                 var resourceEvent = await notifications.WaitForResourceAsync(
                     name, IsHealthyOrEnded, deadline.Token);
-                if (IsEnded(resourceEvent))
+                var completed = runToCompletion?.Contains(name) == true &&
+                    resourceEvent.Snapshot.State?.Text == KnownResourceStates.Finished &&
+                    resourceEvent.Snapshot.ExitCode == 0;
+                if (IsEnded(resourceEvent) && !completed)
                 {
                     throw new ResourceNotHealthyException(
                         $"Resource '{name}' ended before it became healthy. {Describe(resourceEvent)}");

@@ -1,0 +1,28 @@
+using LuckyGas.Api.Infrastructure;
+
+namespace LuckyGas.Api.Data;
+
+/// <summary>Runs <see cref="DatabaseMigrator"/> with the service defaults' logging and telemetry.</summary>
+public static class MigrationHost
+{
+    /// <summary>Migrates the database named by the migration connection string, then returns.</summary>
+    /// <exception cref="InvalidOperationException">The migration connection string is missing.</exception>
+    public static async Task RunAsync(string[] args)
+    {
+        var builder = Host.CreateApplicationBuilder(args);
+        builder.AddServiceDefaults();
+        using var host = builder.Build();
+        await host.StartAsync();
+
+        var connectionString = builder.Configuration.GetConnectionString(DataAccessExtensions.MigrationConnectionName)
+            ?? throw new InvalidOperationException(
+                $"The connection string '{DataAccessExtensions.MigrationConnectionName}' is missing. " +
+                "Start the migrator from the AppHost, which provides it.");
+        var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DatabaseMigrator));
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(10));
+        await DatabaseMigrator.MigrateAsync(connectionString, logger, timeout.Token);
+
+        await host.StopAsync();
+    }
+}

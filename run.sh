@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Sets up the machine, builds the AppHost and starts it, which starts the whole
 # platform. Arguments go to the AppHost, for example
-#   ./run.sh --LuckyGas:StateDirectory=/var/lib/luckygas
+#   ./run.sh --LuckyGas:StateDirectory=/var/lib/luckygas/main
 # Stop it with Ctrl+C.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"

@@ -1,4 +1,6 @@
 using LuckyGas.Api.Data;
+using LuckyGas.Api.Features;
+using LuckyGas.Api.Features.Auth;
 using LuckyGas.Api.Infrastructure;
 
 if (DatabaseMigrator.IsRequested(args))
@@ -11,12 +13,28 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 
+builder.AddApiProblemDetails();
+
 builder.AddDataAccess();
+
+builder.AddStaffAuthentication();
+
+builder.AddBusinessFeatures();
 
 var app = builder.Build();
 
 app.UseInstanceHeader();
 
+app.UseApiProblemDetails();
+
+app.UseAuthentication();
+
+app.UseAuthorization();
+
 app.MapDefaultEndpoints();
+
+app.MapAuthEndpoints();
+
+app.MapBusinessEndpoints();
 
 app.Run();

@@ -10,7 +10,12 @@ var builder = DistributedApplication.CreateBuilder(args);
 // Run mode keeps every server's data and configuration under one state folder, with ports
 // chosen once per folder. Servers that refuse root run as the postgres account.
 var account = ServerAccount.Detect();
-var state = StateDirectory.Resolve(builder, account);
+if (!StateDirectory.TryResolve(builder, account, out var state, out var stateError))
+{
+    Console.Error.WriteLine($"The state folder cannot be used: {stateError}");
+    return 1;
+}
+
 var ports = PortRegistry.Load(state);
 
 // PostgreSQL: three nodes with quorum synchronous replication and repmgrd, pgBouncer in front.
@@ -29,9 +34,16 @@ var redisConnection = builder.AddConnectionString("luckygas-redis", redis.Connec
 // S3: a local S3-compatible store for backups (run mode only).
 var s3 = builder.AddS3Store(state, ports);
 
+// Staff sign-in: the key that signs bearer tokens and the first admin account's password.
+var tokenSigningKey = builder.AddGeneratedSecret("token-signing-key");
+var adminPassword = builder.AddGeneratedSecret("admin-password");
+migrations
+    .WithEnvironment("Auth__AdminPassword", adminPassword);
+
 // API: writes through pgBouncer, reads from the standbys, Redis through the sentinels.
 var api = builder.AddInstances<Projects.LuckyGas_Api>("api", instances: 2)
     .ForEach(instance => instance
+        .WithEnvironment("Auth__SigningKey", tokenSigningKey)
         .WithReference(database.Write)
         .WithReference(database.Read)
         .WithReference(redisConnection)
@@ -55,3 +67,5 @@ builder.AddInstance<Projects.LuckyGas_BackupWorker>("backup-worker")
 builder.AddReadinessReport(state);
 
 builder.Build().Run();
+
+return 0;

@@ -114,8 +114,11 @@ check_dotnet() {
     local version
     if ! version=$(dotnet --version 2>&1); then
         printf '%s\n' "$version" >&2
-        fail "no installed .NET SDK matches global.json (10.0.401 or a later 10.0 feature band)." \
-            "Install the .NET 10 SDK, then run this script again."
+        if ! dotnet --list-sdks 2>/dev/null | grep -q '^10\.0\.'; then
+            fail "no installed .NET SDK matches global.json (10.0.401 or a later 10.0 feature band)." \
+                "Install the .NET 10 SDK, then run this script again."
+        fi
+        fail "'dotnet --version' failed (its output is above). Fix what it reports, then run this script again."
     fi
     step ".NET SDK: $version"
 }

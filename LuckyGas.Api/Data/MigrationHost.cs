@@ -5,7 +5,10 @@ namespace LuckyGas.Api.Data;
 /// <summary>Runs <see cref="DatabaseMigrator"/> with the service defaults' logging and telemetry.</summary>
 public static class MigrationHost
 {
-    /// <summary>Migrates the database named by the migration connection string, then returns.</summary>
+    /// <summary>
+    /// Migrates the database named by the migration connection string and creates the first
+    /// administrator account, then returns.
+    /// </summary>
     /// <exception cref="InvalidOperationException">The migration connection string is missing.</exception>
     public static async Task RunAsync(string[] args)
     {
@@ -22,6 +25,10 @@ public static class MigrationHost
 
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(10));
         await DatabaseMigrator.MigrateAsync(connectionString, logger, timeout.Token);
+
+        var bootstrapLogger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AdminBootstrap));
+        await AdminBootstrap.EnsureAdminAsync(
+            connectionString, builder.Configuration[AdminBootstrap.PasswordKey], bootstrapLogger, timeout.Token);
 
         await host.StopAsync();
     }

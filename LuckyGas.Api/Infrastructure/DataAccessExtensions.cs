@@ -31,6 +31,10 @@ public static class DataAccessExtensions
                 .UseSnakeCaseNamingConvention()
                 .UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking));
 
+        builder.Services.AddHttpContextAccessor();
+        builder.Services.AddScoped<ConsistentReads>();
+        builder.Services.AddSingleton(TimeProvider.System);
+
         // The client's own health check pings every server the multiplexer has seen, so after a
         // Sentinel failover it stays unhealthy while the old master is dead. The check below asks
         // only whether the current master responds.

@@ -51,7 +51,7 @@ public sealed class ServerAccount
             throw new DistributedApplicationException(
                 $"The '{PostgresUser}' account cannot enter the state folder {path}, because a folder above it " +
                 "is private to root. Choose a state folder that every account can traverse, for example " +
-                "--LuckyGas:StateDirectory=/var/lib/luckygas, or allow traversal with chmod o+x on the private folder.");
+                "--LuckyGas:StateDirectory=/var/lib/luckygas/main, or allow traversal with chmod o+x on the private folder.");
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -50,6 +51,29 @@ public sealed class StateDirectory
         var repositoryId = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(repositoryRoot)))[..12];
         Directory.CreateDirectory("/var/lib/luckygas");
         return Create($"/var/lib/luckygas/{repositoryId}", account);
+    }
+
+    /// <summary>
+    /// Resolves the state folder as <see cref="Resolve"/> does, returning false with a message
+    /// instead of throwing when the folder cannot be used, so the AppHost can exit without a stack
+    /// trace.
+    /// </summary>
+    public static bool TryResolve(
+        IDistributedApplicationBuilder builder, ServerAccount account,
+        [NotNullWhen(true)] out StateDirectory? state, [NotNullWhen(false)] out string? error)
+    {
+        try
+        {
+            state = Resolve(builder, account);
+            error = null;
+            return true;
+        }
+        catch (Exception exception) when (exception is DistributedApplicationException or IOException or UnauthorizedAccessException)
+        {
+            state = null;
+            error = exception.Message;
+            return false;
+        }
     }
 
     private static StateDirectory Create(string path, ServerAccount account)

@@ -50,7 +50,11 @@ public sealed class PlatformInstance : IAsyncDisposable
             .SetMinimumLevel(LogLevel.Warning)
             // Probes fail by design while servers stop; a start that never becomes healthy is
             // reported with every health report by WaitForAllHealthyAsync instead.
-            .AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None));
+            .AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None)
+            // The servers' own console output (PostgreSQL writes everything to stderr, which
+            // arrives as errors) would bury the test results; LUCKYGAS_TEST_SERVER_LOGS=1 shows it.
+            .AddFilter("LuckyGas.AppHost.Resources",
+                Environment.GetEnvironmentVariable("LUCKYGAS_TEST_SERVER_LOGS") == "1" ? LogLevel.Information : LogLevel.None));
 
         var app = await builder.BuildAsync(cancellationToken);
         var instance = new PlatformInstance(app, stateDirectory, secrets);

@@ -20,6 +20,12 @@ public sealed class PlatformSecrets
     /// <summary>The password of every Redis node and sentinel.</summary>
     public string RedisPassword { get; } = NewSecret();
 
+    /// <summary>The key that signs staff bearer tokens.</summary>
+    public string TokenSigningKey { get; } = NewSecret();
+
+    /// <summary>The password of the bootstrapped <c>admin</c> account.</summary>
+    public string AdminPassword { get; } = NewSecret();
+
     /// <summary>Returns the AppHost arguments that set each parameter.</summary>
     public IEnumerable<string> ToArguments() =>
     [
@@ -27,6 +33,8 @@ public sealed class PlatformSecrets
         $"--Parameters:replication-password={ReplicationPassword}",
         $"--Parameters:db-password={DatabasePassword}",
         $"--Parameters:redis-password={RedisPassword}",
+        $"--Parameters:token-signing-key={TokenSigningKey}",
+        $"--Parameters:admin-password={AdminPassword}",
     ];
 
     private static string NewSecret() => Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();

@@ -1,0 +1,136 @@
+using LuckyGas.Api.Data;
+using LuckyGas.Api.Data.Entities;
+using LuckyGas.Api.Features.Auth;
+using LuckyGas.Api.Features.Orders;
+using LuckyGas.Api.Infrastructure;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace LuckyGas.Api.Features.Customers;
+
+/// <summary>The <c>/api/v1/customers</c> endpoints.</summary>
+public static class CustomerEndpoints
+{
+    /// <summary>Maps the customer endpoints.</summary>
+    public static RouteGroupBuilder MapCustomerEndpoints(this IEndpointRouteBuilder app)
+    {
+        var customers = app.MapGroup("/api/v1/customers").WithTags("Customers");
+
+        customers.MapPost("/", CreateAsync).RequireAuthorization(Policies.Dispatch);
+        customers.MapGet("/", ListAsync).RequireAuthorization(Policies.Drive);
+        customers.MapGet("/{id:long}", GetAsync).RequireAuthorization(Policies.Drive);
+        customers.MapPut("/{id:long}", UpdateAsync).RequireAuthorization(Policies.Dispatch);
+
+        return customers;
+    }
+
+    private static async Task<IResult> CreateAsync(
+        CustomerRequest request, HttpContext context, WriteDbContext database, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var customer = new Customer { Name = "", Phone = "", City = "", District = "", Street = "" };
+        var validation = CustomerValidation.Apply(request, customer);
+        if (!validation.IsValid)
+        {
+            return validation.ToProblem();
+        }
+
+        customer.CreatedAt = customer.UpdatedAt = clock.GetUtcNow();
+        database.Customers.Add(customer);
+        await database.SaveChangesAsync(cancellationToken);
+        context.Response.Headers[ConsistentReads.HeaderName] = await ConsistentReads.CaptureTokenAsync(database, cancellationToken);
+
+        return TypedResults.Created($"/api/v1/customers/{customer.Id}", CustomerResponse.From(customer));
+    }
+
+    private static async Task<IResult> UpdateAsync(
+        long id, CustomerRequest request, HttpContext context, WriteDbContext database, TimeProvider clock,
+        CancellationToken cancellationToken)
+    {
+        var customer = await database.Customers.SingleOrDefaultAsync(item => item.Id == id, cancellationToken);
+        if (customer is null)
+        {
+            return NotFound(id);
+        }
+
+        var validation = CustomerValidation.Apply(request, customer);
+        if (!validation.IsValid)
+        {
+            return validation.ToProblem();
+        }
+
+        customer.UpdatedAt = clock.GetUtcNow();
+        await database.SaveChangesAsync(cancellationToken);
+        context.Response.Headers[ConsistentReads.HeaderName] = await ConsistentReads.CaptureTokenAsync(database, cancellationToken);
+        return TypedResults.Ok(CustomerResponse.From(customer));
+    }
+
+    private static async Task<Results<Ok<CustomerResponse>, ProblemHttpResult>> GetAsync(
+        long id, ConsistentReads reads, CancellationToken cancellationToken)
+    {
+        var database = await reads.GetAsync(cancellationToken);
+        var customer = await database.Customers.AsNoTracking().SingleOrDefaultAsync(item => item.Id == id, cancellationToken);
+        return customer is null ? NotFound(id) : TypedResults.Ok(CustomerResponse.From(customer));
+    }
+
+    private static async Task<IResult> ListAsync(
+        [AsParameters] CustomerListQuery query, ConsistentReads reads, CancellationToken cancellationToken)
+    {
+        var validation = new Validation()
+            .Require(query.Page is null or >= 1, "page", "page must be 1 or more.")
+            .Require(query.PageSize is null or (>= 1 and <= OrderEndpoints.MaxPageSize), "pageSize",
+                $"pageSize must be from 1 to {OrderEndpoints.MaxPageSize}.");
+        if (!validation.IsValid)
+        {
+            return validation.ToProblem();
+        }
+
+        var database = await reads.GetAsync(cancellationToken);
+        var customers = database.Customers.AsNoTracking();
+        if (!string.IsNullOrWhiteSpace(query.Search))
+        {
+            // The search text is a bound parameter; LIKE wildcards in it are escaped.
+            var pattern = $"%{EscapeLike(query.Search.Trim())}%";
+            var digits = new string([.. query.Search.Where(char.IsAsciiDigit)]);
+            customers = digits.Length >= 3
+                ? customers.Where(customer => EF.Functions.ILike(customer.Name, pattern, "\\") ||
+                    EF.Functions.Like(customer.Phone.Replace("-", ""), $"%{digits}%"))
+                : customers.Where(customer => EF.Functions.ILike(customer.Name, pattern, "\\"));
+        }
+
+        if (!string.IsNullOrWhiteSpace(query.City))
+        {
+            var city = Domain.TaiwanDistricts.NormalizeName(query.City);
+            customers = customers.Where(customer => customer.City == city);
+        }
+
+        if (!string.IsNullOrWhiteSpace(query.District))
+        {
+            var district = Domain.TaiwanDistricts.NormalizeName(query.District);
+            customers = customers.Where(customer => customer.District == district);
+        }
+
+        if (query.Kind is { } kind)
+        {
+            customers = customers.Where(customer => customer.Kind == kind);
+        }
+
+        var page = query.Page ?? 1;
+        var pageSize = query.PageSize ?? 20;
+        var total = await customers.CountAsync(cancellationToken);
+        var items = await customers.OrderBy(customer => customer.Id)
+            .Skip((page - 1) * pageSize).Take(pageSize)
+            .ToListAsync(cancellationToken);
+
+        return TypedResults.Ok(new PageResponse<CustomerResponse>([.. items.Select(CustomerResponse.From)], page, pageSize, total));
+    }
+
+    private static string EscapeLike(string text) =>
+        text.Replace("\\", "\\\\", StringComparison.Ordinal)
+            .Replace("%", "\\%", StringComparison.Ordinal)
+            .Replace("_", "\\_", StringComparison.Ordinal);
+
+    private static ProblemHttpResult NotFound(long id) => TypedResults.Problem(
+        statusCode: StatusCodes.Status404NotFound,
+        title: "The customer was not found.",
+        detail: $"No customer has id {id}.");
+}

@@ -1,0 +1,135 @@
+using LuckyGas.Api.Data;
+using LuckyGas.Api.Data.Entities;
+using LuckyGas.Api.Domain;
+using LuckyGas.Api.Features.Auth;
+using LuckyGas.Api.Features.Orders;
+using LuckyGas.Api.Infrastructure;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace LuckyGas.Api.Features.Drivers;
+
+/// <summary>A new driver, or the full replacement of one.</summary>
+/// <param name="Name">The driver's name, 1 to 100 characters.</param>
+/// <param name="Phone">A Taiwanese mobile number, 09xx-xxx-xxx.</param>
+/// <param name="Active">Whether the driver can be assigned deliveries; true when omitted.</param>
+/// <param name="UserName">The staff account the driver signs in with, if any.</param>
+public sealed record DriverRequest(string? Name, string? Phone, bool? Active, string? UserName);
+
+/// <summary>A driver as the API returns it.</summary>
+public sealed record DriverResponse(long Id, string Name, string Phone, bool Active, string? UserName)
+{
+    /// <summary>Maps a driver entity.</summary>
+    public static DriverResponse From(Driver driver) => new(driver.Id, driver.Name, driver.Phone, driver.Active, driver.UserName);
+}
+
+/// <summary>The <c>/api/v1/drivers</c> endpoints.</summary>
+public static class DriverEndpoints
+{
+    /// <summary>Maps the driver endpoints.</summary>
+    public static RouteGroupBuilder MapDriverEndpoints(this IEndpointRouteBuilder app)
+    {
+        var drivers = app.MapGroup("/api/v1/drivers").WithTags("Drivers");
+
+        drivers.MapPost("/", CreateAsync).RequireAuthorization(Policies.Manage);
+        drivers.MapGet("/", ListAsync).RequireAuthorization(Policies.Dispatch);
+        drivers.MapGet("/{id:long}", GetAsync).RequireAuthorization(Policies.Dispatch);
+        drivers.MapPut("/{id:long}", UpdateAsync).RequireAuthorization(Policies.Manage);
+
+        return drivers;
+    }
+
+    private static async Task<IResult> CreateAsync(
+        DriverRequest request, HttpContext context, WriteDbContext database, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var driver = new Driver { Name = "", Phone = "", CreatedAt = clock.GetUtcNow() };
+        var validation = Apply(request, driver);
+        if (!validation.IsValid)
+        {
+            return validation.ToProblem();
+        }
+
+        database.Drivers.Add(driver);
+        await database.SaveChangesAsync(cancellationToken);
+        context.Response.Headers[ConsistentReads.HeaderName] = await ConsistentReads.CaptureTokenAsync(database, cancellationToken);
+        return TypedResults.Created($"/api/v1/drivers/{driver.Id}", DriverResponse.From(driver));
+    }
+
+    private static async Task<IResult> UpdateAsync(
+        long id, DriverRequest request, HttpContext context, WriteDbContext database, CancellationToken cancellationToken)
+    {
+        var driver = await database.Drivers.SingleOrDefaultAsync(item => item.Id == id, cancellationToken);
+        if (driver is null)
+        {
+            return NotFound(id);
+        }
+
+        var validation = Apply(request, driver);
+        if (!validation.IsValid)
+        {
+            return validation.ToProblem();
+        }
+
+        await database.SaveChangesAsync(cancellationToken);
+        context.Response.Headers[ConsistentReads.HeaderName] = await ConsistentReads.CaptureTokenAsync(database, cancellationToken);
+        return TypedResults.Ok(DriverResponse.From(driver));
+    }
+
+    private static async Task<Results<Ok<DriverResponse>, ProblemHttpResult>> GetAsync(
+        long id, ConsistentReads reads, CancellationToken cancellationToken)
+    {
+        var database = await reads.GetAsync(cancellationToken);
+        var driver = await database.Drivers.AsNoTracking().SingleOrDefaultAsync(item => item.Id == id, cancellationToken);
+        return driver is null ? NotFound(id) : TypedResults.Ok(DriverResponse.From(driver));
+    }
+
+    private static async Task<Ok<PageResponse<DriverResponse>>> ListAsync(
+        bool? active, ConsistentReads reads, CancellationToken cancellationToken)
+    {
+        var database = await reads.GetAsync(cancellationToken);
+        var drivers = database.Drivers.AsNoTracking();
+        if (active is { } isActive)
+        {
+            drivers = drivers.Where(driver => driver.Active == isActive);
+        }
+
+        // A depot has tens of drivers, so the list is one page.
+        var items = await drivers.OrderBy(driver => driver.Name).Take(OrderEndpoints.MaxPageSize).ToListAsync(cancellationToken);
+        return TypedResults.Ok(new PageResponse<DriverResponse>([.. items.Select(DriverResponse.From)], 1, OrderEndpoints.MaxPageSize, items.Count));
+    }
+
+    private static Validation Apply(DriverRequest request, Driver driver)
+    {
+        var validation = new Validation();
+        var name = request.Name?.Trim();
+        validation.Require(!string.IsNullOrEmpty(name) && name.Length <= 100, "name", "name must be 1 to 100 characters.");
+
+        if (!TaiwanPhoneNumber.TryParse(request.Phone, out var phone, out var phoneError))
+        {
+            validation.Add("phone", phoneError);
+        }
+        else
+        {
+            validation.Require(phone.Kind == TaiwanPhoneNumberKind.Mobile, "phone",
+                "phone must be a mobile number (09xx-xxx-xxx), which a driver carries on the road.");
+        }
+
+        var userName = string.IsNullOrWhiteSpace(request.UserName) ? null : request.UserName.Trim();
+        validation.Require(userName is null || userName.Length <= 64, "userName", "userName must be at most 64 characters.");
+
+        if (validation.IsValid)
+        {
+            driver.Name = name!;
+            driver.Phone = phone!.DisplayForm;
+            driver.Active = request.Active ?? true;
+            driver.UserName = userName;
+        }
+
+        return validation;
+    }
+
+    private static ProblemHttpResult NotFound(long id) => TypedResults.Problem(
+        statusCode: StatusCodes.Status404NotFound,
+        title: "The driver was not found.",
+        detail: $"No driver has id {id}.");
+}

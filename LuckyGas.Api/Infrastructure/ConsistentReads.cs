@@ -1,0 +1,68 @@
+using LuckyGas.Api.Data;
+using Microsoft.EntityFrameworkCore;
+using NpgsqlTypes;
+
+namespace LuckyGas.Api.Infrastructure;
+
+/// <summary>
+/// Read-your-writes across standbys and API instances. A write returns the WAL position of its
+/// commit as a consistency token in the <see cref="HeaderName"/> header; a read that sends the
+/// token back is served by a standby that has replayed that far, or else by the primary.
+/// </summary>
+public sealed partial class ConsistentReads(
+    ReadDbContext standby, WriteDbContext primary, IHttpContextAccessor http, ILogger<ConsistentReads> logger)
+{
+    /// <summary>The request and response header that carries the consistency token.</summary>
+    public const string HeaderName = "X-Consistency-Token";
+
+    // A standby usually replays a commit within milliseconds of the primary's flush, so a short
+    // wait keeps most reads off the primary.
+    private static readonly TimeSpan ReplayWait = TimeSpan.FromMilliseconds(300);
+
+    /// <summary>
+    /// Returns the context to read from: the standby context when the request carries no token or
+    /// when its node has replayed the token's position within a short wait, the primary otherwise.
+    /// </summary>
+    public async Task<LuckyGasDbContext> GetAsync(CancellationToken cancellationToken)
+    {
+        var header = http.HttpContext?.Request.Headers[HeaderName].ToString();
+        if (string.IsNullOrEmpty(header) || !NpgsqlLogSequenceNumber.TryParse(header, out var token))
+        {
+            return standby;
+        }
+
+        await standby.Database.OpenConnectionAsync(cancellationToken);
+        var deadline = DateTime.UtcNow + ReplayWait;
+        while (true)
+        {
+            var caughtUp = await standby.Database
+                .SqlQuery<bool>($"SELECT NOT pg_is_in_recovery() OR pg_last_wal_replay_lsn() >= {token} AS \"Value\"")
+                .SingleAsync(cancellationToken);
+            if (caughtUp)
+            {
+                return standby;
+            }
+
+            if (DateTime.UtcNow >= deadline)
+            {
+                LogFallbackToPrimary(logger, token);
+                return primary;
+            }
+
+            await Task.Delay(20, cancellationToken);
+        }
+    }
+
+    /// <summary>Returns the primary's current WAL position after a write, as a consistency token.</summary>
+    public static async Task<string> CaptureTokenAsync(WriteDbContext database, CancellationToken cancellationToken)
+    {
+        var position = await database.Database
+            .SqlQuery<NpgsqlLogSequenceNumber>($"SELECT pg_current_wal_lsn() AS \"Value\"")
+            .SingleAsync(cancellationToken);
+        return position.ToString();
+    }
+
+    [LoggerMessage(EventId = 4100, EventName = "ConsistentReadOnPrimary", Level = LogLevel.Debug,
+        Message = "No standby had replayed {Token} in time, so the read goes to the primary")]
+    private static partial void LogFallbackToPrimary(ILogger logger, NpgsqlLogSequenceNumber token);
+}

@@ -21,6 +21,8 @@ builder.AddStaffAuthentication();
 
 builder.AddBusinessFeatures();
 
+builder.AddApiDocument();
+
 var app = builder.Build();
 
 app.UseInstanceHeader();
@@ -32,6 +34,8 @@ app.UseAuthentication();
 app.UseAuthorization();
 
 app.MapDefaultEndpoints();
+
+app.MapApiDocument();
 
 app.MapAuthEndpoints();
 

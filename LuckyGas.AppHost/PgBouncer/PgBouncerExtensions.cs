@@ -2,6 +2,7 @@ using System.Globalization;
 using LuckyGas.AppHost.Hosting;
 using LuckyGas.AppHost.Postgres;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Configuration;
 using Npgsql;
 
 namespace LuckyGas.AppHost.PgBouncer;
@@ -9,6 +10,13 @@ namespace LuckyGas.AppHost.PgBouncer;
 /// <summary>Adds pgBouncer in front of the PostgreSQL primary.</summary>
 public static class PgBouncerExtensions
 {
+    /// <summary>
+    /// The configuration key of the server pool size, written into pgbouncer.ini on its first
+    /// render only (default 20). Tests set it low to prove that clients do not depend on a
+    /// server connection of their own.
+    /// </summary>
+    public const string DefaultPoolSizeKey = "PgBouncer:DefaultPoolSize";
+
     /// <summary>
     /// Adds a <c>pgbouncer</c> resource in transaction pooling mode, pointed at the first primary
     /// on its first start, and healthy when a query through it reaches the primary.
@@ -31,6 +39,7 @@ public static class PgBouncerExtensions
             ["port"] = port.ToString(CultureInfo.InvariantCulture),
             ["socket_directory"] = directory,
             ["auth_file"] = authFile,
+            ["default_pool_size"] = builder.Configuration.GetValue(DefaultPoolSizeKey, 20).ToString(CultureInfo.InvariantCulture),
         };
         var configFile = Path.Combine(directory, "pgbouncer.ini");
         if (ConfigTemplate.RenderOnce(Path.Combine(builder.AppHostDirectory, "PgBouncer", "pgbouncer.ini"), configFile, values))

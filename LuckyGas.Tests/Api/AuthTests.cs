@@ -370,6 +370,28 @@ public sealed class AuthTests(PlatformFixture fixture)
     }
 
     [Fact]
+    public async Task GetUser_Location_ReturnsCreatedUser()
+    {
+        var cancellationToken = TestContext.Token(TestTimeout);
+        using var admin = await SignInAsAdminAsync(cancellationToken);
+        var userName = UniqueUserName("driver");
+        using var created = await admin.PostAsJsonAsync(UsersPath,
+            new { userName, displayName = "Driver", password = NewPassword(), role = "Driver" }, cancellationToken);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+
+        using var reader = await SignInAsync("api-2", "admin", fixture.Platform.Secrets.AdminPassword, cancellationToken);
+        using var request = new HttpRequestMessage(HttpMethod.Get, created.Headers.Location);
+        request.Headers.Add("X-Consistency-Token", Assert.Single(created.Headers.GetValues("X-Consistency-Token")));
+        using var response = await reader.SendAsync(request, cancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var user = await ReadJsonAsync(response, cancellationToken);
+        Assert.Equal(userName, user.GetProperty("userName").GetString());
+        Assert.Equal("Driver", user.GetProperty("role").GetString());
+        Assert.False(user.TryGetProperty("passwordHash", out _), user.ToString());
+    }
+
+    [Fact]
     public async Task ListUsers_AsDispatcher_Returns403()
     {
         var cancellationToken = TestContext.Token(TestTimeout);

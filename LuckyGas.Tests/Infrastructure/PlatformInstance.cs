@@ -36,14 +36,15 @@ public sealed class PlatformInstance : IAsyncDisposable
     public TimeSpan StartDuration { get; private set; }
 
     /// <summary>
-    /// Starts the platform on <paramref name="stateDirectory"/> and waits until every resource is
-    /// healthy, or throws naming the resource that is not.
+    /// Starts the platform on <paramref name="stateDirectory"/>, with any further AppHost arguments,
+    /// and waits until every resource is healthy, or throws naming the resource that is not.
     /// </summary>
     public static async Task<PlatformInstance> StartAsync(
-        string stateDirectory, PlatformSecrets secrets, CancellationToken cancellationToken)
+        string stateDirectory, PlatformSecrets secrets, CancellationToken cancellationToken,
+        params string[] extraArguments)
     {
         var stopwatch = Stopwatch.StartNew();
-        string[] arguments = [$"--LuckyGas:StateDirectory={stateDirectory}", .. secrets.ToArguments()];
+        string[] arguments = [$"--LuckyGas:StateDirectory={stateDirectory}", .. secrets.ToArguments(), .. extraArguments];
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.LuckyGas_AppHost>(
             arguments, cancellationToken);
         builder.Services.AddLogging(logging => logging

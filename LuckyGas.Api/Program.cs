@@ -1,4 +1,5 @@
 using LuckyGas.Api.Data;
+using LuckyGas.Api.Data.DemoData;
 using LuckyGas.Api.Features;
 using LuckyGas.Api.Features.Auth;
 using LuckyGas.Api.Infrastructure;
@@ -40,5 +41,7 @@ app.MapApiDocument();
 app.MapAuthEndpoints();
 
 app.MapBusinessEndpoints();
+
+app.MapDemoDataEndpoints();
 
 app.Run();

@@ -44,6 +44,7 @@ migrations
 var api = builder.AddInstances<Projects.LuckyGas_Api>("api", instances: 2)
     .ForEach(instance => instance
         .WithEnvironment("Auth__SigningKey", tokenSigningKey)
+        .WithResetDemoDataCommand(adminPassword)
         .WithReference(database.Write)
         .WithReference(database.Read)
         .WithReference(redisConnection)

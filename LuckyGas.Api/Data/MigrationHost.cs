@@ -1,3 +1,4 @@
+using LuckyGas.Api.Data.DemoData;
 using LuckyGas.Api.Infrastructure;
 
 namespace LuckyGas.Api.Data;
@@ -29,6 +30,9 @@ public static class MigrationHost
         var bootstrapLogger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AdminBootstrap));
         await AdminBootstrap.EnsureAdminAsync(
             connectionString, builder.Configuration[AdminBootstrap.PasswordKey], bootstrapLogger, timeout.Token);
+
+        var demoDataLogger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DemoDataSeeder));
+        await DemoDataSeeder.SeedOnFirstStartAsync(connectionString, builder.Configuration, demoDataLogger, timeout.Token);
 
         await host.StopAsync();
     }

@@ -3,6 +3,7 @@ using LuckyGas.Api.Features.Deliveries;
 using LuckyGas.Api.Features.Drivers;
 using LuckyGas.Api.Features.Orders;
 using LuckyGas.Api.Features.Predictions;
+using LuckyGas.Api.Infrastructure.Caching;
 
 namespace LuckyGas.Api.Features;
 
@@ -14,6 +15,7 @@ public static class BusinessFeatures
     {
         builder.Services.AddScoped<OrderService>();
         builder.Services.AddScoped<DeliveryService>();
+        builder.AddReadCache();
         return builder;
     }
 

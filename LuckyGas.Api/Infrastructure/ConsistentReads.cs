@@ -1,4 +1,5 @@
 using LuckyGas.Api.Data;
+using LuckyGas.Api.Infrastructure.ReadRouting;
 using Microsoft.EntityFrameworkCore;
 using NpgsqlTypes;
 
@@ -10,7 +11,8 @@ namespace LuckyGas.Api.Infrastructure;
 /// token back is served by a standby that has replayed that far, or else by the primary.
 /// </summary>
 public sealed partial class ConsistentReads(
-    ReadDbContext standby, WriteDbContext primary, IHttpContextAccessor http, ILogger<ConsistentReads> logger)
+    ReadDbContext standby, WriteDbContext primary, ReadDataSources dataSources, IHttpContextAccessor http,
+    ILogger<ConsistentReads> logger)
 {
     /// <summary>The request and response header that carries the consistency token.</summary>
     public const string HeaderName = "X-Consistency-Token";
@@ -19,15 +21,34 @@ public sealed partial class ConsistentReads(
     // wait keeps most reads off the primary.
     private static readonly TimeSpan ReplayWait = TimeSpan.FromMilliseconds(300);
 
+    private LuckyGasDbContext? _chosen;
+
     /// <summary>
-    /// Returns the context to read from: the standby context when the request carries no token or
-    /// when its node has replayed the token's position within a short wait, the primary otherwise.
+    /// Returns the context to read from, the same one for every call in a request. Without a token
+    /// it is the standby context. With a token it is the standby context routed to the standbys that
+    /// the last lag probe round saw past the token. When there are none, it is the standby context
+    /// if its node replays the token's position within a short wait, or else the primary.
     /// </summary>
     public async Task<LuckyGasDbContext> GetAsync(CancellationToken cancellationToken)
+    {
+        return _chosen ??= await ChooseAsync(cancellationToken);
+    }
+
+    private async Task<LuckyGasDbContext> ChooseAsync(CancellationToken cancellationToken)
     {
         var header = http.HttpContext?.Request.Headers[HeaderName].ToString();
         if (string.IsNullOrEmpty(header) || !NpgsqlLogSequenceNumber.TryParse(header, out var token))
         {
+            return standby;
+        }
+
+        // A running standby's replay position only grows, so a standby that had replayed the token
+        // by the last probe round needs no check query. The context has not connected yet, so its
+        // data source can still change.
+        if (dataSources.ForPosition(token) is { } covering)
+        {
+            standby.Database.SetDbDataSource(covering);
+            LogServedByCoveringStandbys(logger, token);
             return standby;
         }
 
@@ -65,4 +86,8 @@ public sealed partial class ConsistentReads(
     [LoggerMessage(EventId = 4100, EventName = "ConsistentReadOnPrimary", Level = LogLevel.Debug,
         Message = "No standby had replayed {Token} in time, so the read goes to the primary")]
     private static partial void LogFallbackToPrimary(ILogger logger, NpgsqlLogSequenceNumber token);
+
+    [LoggerMessage(EventId = 4310, EventName = "ConsistentReadOnCoveringStandby", Level = LogLevel.Debug,
+        Message = "The last lag probe round saw standbys past {Token}, so the read goes to them without a check")]
+    private static partial void LogServedByCoveringStandbys(ILogger logger, NpgsqlLogSequenceNumber token);
 }

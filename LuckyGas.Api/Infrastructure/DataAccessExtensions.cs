@@ -1,4 +1,5 @@
 using LuckyGas.Api.Data;
+using LuckyGas.Api.Infrastructure.ReadRouting;
 using Microsoft.EntityFrameworkCore;
 
 namespace LuckyGas.Api.Infrastructure;
@@ -26,10 +27,17 @@ public static class DataAccessExtensions
     {
         builder.AddNpgsqlDbContext<WriteDbContext>(WriteConnectionName,
             configureDbContextOptions: options => options.UseSnakeCaseNamingConvention());
-        builder.AddNpgsqlDbContext<ReadDbContext>(ReadConnectionName,
-            configureDbContextOptions: options => options
-                .UseSnakeCaseNamingConvention()
-                .UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking));
+
+        // Reads go to the standbys whose replay lag the probe measured within the limits, so each
+        // request's context takes the data source of the current routing, and its options are built
+        // per request. Aspire's AddNpgsqlDbContext would pool contexts with fixed options, so
+        // EnrichNpgsqlDbContext adds Aspire's retries, health check and telemetry instead.
+        builder.AddReadRouting(ReadConnectionName);
+        builder.Services.AddDbContext<ReadDbContext>((services, options) => options
+            .UseNpgsql(services.GetRequiredService<ReadDataSources>().ForReads())
+            .UseSnakeCaseNamingConvention()
+            .UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking));
+        builder.EnrichNpgsqlDbContext<ReadDbContext>();
 
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddScoped<ConsistentReads>();

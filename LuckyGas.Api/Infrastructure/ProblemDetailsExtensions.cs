@@ -19,7 +19,16 @@ public static class ProblemDetailsExtensions
         });
 
         builder.Services.Configure<JsonOptions>(options =>
-            options.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        {
+            // Enums by name only: a number such as 99 would otherwise bind to an undefined value.
+            options.SerializerOptions.Converters.Add(new JsonStringEnumConverter(allowIntegerValues: false));
+            options.SerializerOptions.Converters.Add(new StrictStringConverter());
+        });
+
+        // Binding failures become 400 problems in every environment; by default only Development
+        // throws them, and the exception handler would answer 500.
+        builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
 
         return builder;
     }
@@ -32,6 +41,22 @@ public static class ProblemDetailsExtensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+
+        // Query values reach LIKE patterns and filters: NUL would fail in PostgreSQL as a 500.
+        app.Use((context, next) =>
+        {
+            foreach (var (key, values) in context.Request.Query)
+            {
+                if (values.Any(value => value is not null && value.Any(StrictStringConverter.IsForbidden)))
+                {
+                    throw new BadHttpRequestException(
+                        $"The query value of '{key}' contains a control character such as NUL (U+0000).");
+                }
+            }
+
+            return next(context);
+        });
+
         return app;
     }
 }

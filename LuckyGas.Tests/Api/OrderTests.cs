@@ -90,6 +90,7 @@ public sealed class OrderTests(PlatformFixture fixture)
     [InlineData("Delivered")]
     [InlineData("OutForDelivery")]
     [InlineData("Pending")]
+    [InlineData("Scheduled")]
     public async Task ChangeStatus_InvalidFromPending_Returns409(string target)
     {
         var cancellationToken = TestContext.Token(TimeSpan.FromMinutes(1));
@@ -113,12 +114,23 @@ public sealed class OrderTests(PlatformFixture fixture)
         var customerId = await ApiClients.CreateCustomerAsync(client, cancellationToken);
         var created = await PostOrderAsync(client, OrderBody(customerId), key: null, cancellationToken);
 
-        foreach (var status in new[] { "Scheduled", "OutForDelivery", "Delivered" })
+        using var driver = await client.PostAsJsonAsync("/api/v1/drivers", new { name = "林志強", phone = "0922-333-444" }, cancellationToken);
+        var driverId = (await driver.Content.ReadFromJsonAsync<JsonElement>(ApiClients.Json, cancellationToken)).GetProperty("id").GetInt64();
+        using var assigned = await client.PostAsJsonAsync("/api/v1/deliveries", new { orderId = created.Id, driverId }, cancellationToken);
+        Assert.Equal(HttpStatusCode.Created, assigned.StatusCode);
+
+        foreach (var status in new[] { "OutForDelivery", "Delivered" })
         {
             using var moved = await client.PostAsJsonAsync(
                 $"/api/v1/orders/{created.Id}/status", new { status }, cancellationToken);
             Assert.Equal(HttpStatusCode.OK, moved.StatusCode);
         }
+
+        var deliveryId = (await assigned.Content.ReadFromJsonAsync<JsonElement>(ApiClients.Json, cancellationToken)).GetProperty("id").GetInt64();
+        using var delivery = await client.GetAsync($"/api/v1/deliveries/{deliveryId}", cancellationToken);
+        var completed = await delivery.Content.ReadFromJsonAsync<JsonElement>(ApiClients.Json, cancellationToken);
+        Assert.Equal("Delivered", completed.GetProperty("orderStatus").GetString());
+        Assert.NotEqual(JsonValueKind.Null, completed.GetProperty("deliveredAt").ValueKind);
 
         using var cancelled = await client.PostAsync($"/api/v1/orders/{created.Id}/cancel", null, cancellationToken);
         Assert.Equal(HttpStatusCode.Conflict, cancelled.StatusCode);

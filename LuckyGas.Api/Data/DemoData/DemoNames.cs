@@ -4,10 +4,10 @@ namespace LuckyGas.Api.Data.DemoData;
 
 /// <summary>Traditional Chinese names, shop names, company names and streets for the demo data.</summary>
 /// <remarks>
-/// NOTE: Bogus 35.6 has a zh_TW locale, but its given names are mainland-style and male only, its full names put the
-/// surname last, its street names join a surname and a direction (徐南路), and its phone formats fail
+/// NOTE: Bogus 35.6 has a zh_TW locale, but its given names are mostly male and mainland-style (鑫磊, 鵬濤), its full
+/// names put the surname last, its street names join a surname and a direction (徐南路), and its phone formats fail
 /// <see cref="Domain.TaiwanPhoneNumber.TryParse"/> (01-2035398). So the lists below are used instead, and the
-/// generator takes only Bogus's seeded random numbers.
+/// generator uses Bogus only for its seeded Randomizer and PickRandom.
 /// </remarks>
 internal static class DemoNames
 {
@@ -169,21 +169,7 @@ internal static class DemoNames
         _ => faker.PickRandom(s_negativeComments),
     };
 
-    private static string Surname(Faker faker)
-    {
-        var total = s_surnames.Sum(entry => entry.Weight);
-        var draw = faker.Random.Number(1, total);
-        foreach (var (surname, weight) in s_surnames)
-        {
-            draw -= weight;
-            if (draw <= 0)
-            {
-                return surname;
-            }
-        }
-
-        return s_surnames[^1].Surname;
-    }
+    private static string Surname(Faker faker) => DemoValues.Weighted(faker, s_surnames, entry => entry.Weight).Surname;
 
     private static string RoadName(Faker faker, string stem, bool allowStreet)
     {

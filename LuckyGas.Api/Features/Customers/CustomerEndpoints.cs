@@ -3,6 +3,7 @@ using LuckyGas.Api.Data.Entities;
 using LuckyGas.Api.Features.Auth;
 using LuckyGas.Api.Features.Orders;
 using LuckyGas.Api.Infrastructure;
+using LuckyGas.Api.Infrastructure.Caching;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -25,7 +26,8 @@ public static class CustomerEndpoints
     }
 
     private static async Task<IResult> CreateAsync(
-        CustomerRequest request, HttpContext context, WriteDbContext database, TimeProvider clock, CancellationToken cancellationToken)
+        CustomerRequest request, HttpContext context, WriteDbContext database, TimeProvider clock, RedisReadCache cache,
+        CancellationToken cancellationToken)
     {
         var customer = new Customer { Name = "", Phone = "", City = "", District = "", Street = "" };
         var validation = CustomerValidation.Apply(request, customer);
@@ -37,6 +39,10 @@ public static class CustomerEndpoints
         customer.CreatedAt = customer.UpdatedAt = clock.GetUtcNow();
         database.Customers.Add(customer);
         await database.SaveChangesAsync(cancellationToken);
+
+        // Not-found reads are never cached, but an id may be in the cache from before a restore
+        // from backup rolled the id sequence back.
+        await cache.InvalidateAsync(CacheEntry.Customer(customer.Id));
         context.Response.Headers[ConsistentReads.HeaderName] = await ConsistentReads.CaptureTokenAsync(database, cancellationToken);
 
         return TypedResults.Created($"/api/v1/customers/{customer.Id}", CustomerResponse.From(customer));
@@ -44,7 +50,7 @@ public static class CustomerEndpoints
 
     private static async Task<IResult> UpdateAsync(
         long id, CustomerRequest request, HttpContext context, WriteDbContext database, TimeProvider clock,
-        CancellationToken cancellationToken)
+        RedisReadCache cache, CancellationToken cancellationToken)
     {
         var customer = await database.Customers.SingleOrDefaultAsync(item => item.Id == id, cancellationToken);
         if (customer is null)
@@ -60,16 +66,30 @@ public static class CustomerEndpoints
 
         customer.UpdatedAt = clock.GetUtcNow();
         await database.SaveChangesAsync(cancellationToken);
+
+        // After the commit, so that no instance can cache the old row again once this returns.
+        await cache.InvalidateAsync(CacheEntry.Customer(id));
         context.Response.Headers[ConsistentReads.HeaderName] = await ConsistentReads.CaptureTokenAsync(database, cancellationToken);
         return TypedResults.Ok(CustomerResponse.From(customer));
     }
 
     private static async Task<Results<Ok<CustomerResponse>, ProblemHttpResult>> GetAsync(
-        long id, ConsistentReads reads, CancellationToken cancellationToken)
+        long id, HttpContext context, RedisReadCache cache, ConsistentReads reads, WriteDbContext primary,
+        CancellationToken cancellationToken)
     {
-        var database = await reads.GetAsync(cancellationToken);
+        // A value to cache is read from the primary; without the cache, the read goes to a standby.
+        var read = await cache.GetOrLoadAsync(CacheEntry.Customer(id),
+            loadLatest: token => FindAsync(primary, id, token),
+            loadUncached: async token => await FindAsync(await reads.GetAsync(token), id, token),
+            cancellationToken);
+        context.Response.Headers[CacheHeaders.Outcome] = read.Outcome.ToHeaderValue();
+        return read.Value is null ? NotFound(id) : TypedResults.Ok(read.Value);
+    }
+
+    private static async Task<CustomerResponse?> FindAsync(LuckyGasDbContext database, long id, CancellationToken cancellationToken)
+    {
         var customer = await database.Customers.AsNoTracking().SingleOrDefaultAsync(item => item.Id == id, cancellationToken);
-        return customer is null ? NotFound(id) : TypedResults.Ok(CustomerResponse.From(customer));
+        return customer is null ? null : CustomerResponse.From(customer);
     }
 
     private static async Task<IResult> ListAsync(

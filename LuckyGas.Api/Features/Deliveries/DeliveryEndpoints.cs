@@ -20,6 +20,7 @@ public static class DeliveryEndpoints
 
         deliveries.MapPost("/", AssignAsync).RequireAuthorization(Policies.Dispatch);
         deliveries.MapGet("/", ListAsync).RequireAuthorization(Policies.Drive);
+        deliveries.MapGet("/{id:long}", GetAsync).RequireAuthorization(Policies.Drive);
         deliveries.MapPost("/{id:long}/depart", DepartAsync).RequireAuthorization(Policies.Drive);
         deliveries.MapPost("/{id:long}/complete", CompleteAsync).RequireAuthorization(Policies.Drive);
         deliveries.MapPost("/{id:long}/rating", RateAsync).RequireAuthorization(Policies.Dispatch);
@@ -57,10 +58,7 @@ public static class DeliveryEndpoints
         long? driverId, OrderStatus? status, int? page, int? pageSize, ClaimsPrincipal user,
         ConsistentReads reads, CancellationToken cancellationToken)
     {
-        var validation = new Validation()
-            .Require(page is null or >= 1, "page", "page must be 1 or more.")
-            .Require(pageSize is null or (>= 1 and <= OrderEndpoints.MaxPageSize), "pageSize",
-                $"pageSize must be from 1 to {OrderEndpoints.MaxPageSize}.");
+        var validation = Paging.Validate(page, pageSize);
         if (!validation.IsValid)
         {
             return validation.ToProblem();
@@ -93,6 +91,23 @@ public static class DeliveryEndpoints
         return TypedResults.Ok(new PageResponse<DeliveryResponse>([.. items.Select(DeliveryResponse.From)], pageNumber, size, total));
     }
 
+    private static async Task<IResult> GetAsync(long id, ClaimsPrincipal user, ConsistentReads reads, CancellationToken cancellationToken)
+    {
+        var database = await reads.GetAsync(cancellationToken);
+        var delivery = await database.Deliveries.AsNoTracking()
+            .Include(item => item.Order).Include(item => item.Driver)
+            .SingleOrDefaultAsync(item => item.Id == id, cancellationToken);
+
+        // A driver sees only their own deliveries; another driver's is reported as not found.
+        if (delivery is null || (DriverUserName(user) is { } driverUserName && delivery.Driver!.UserName != driverUserName))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound,
+                title: "The delivery was not found.", detail: $"No delivery has id {id}.");
+        }
+
+        return TypedResults.Ok(DeliveryResponse.From(delivery));
+    }
+
     private static async Task<IResult> RunAsync(
         HttpContext context, DeliveryService deliveries, Func<CancellationToken, Task<Delivery>> action, bool created,
         CancellationToken cancellationToken)
@@ -107,6 +122,12 @@ public static class DeliveryEndpoints
         catch (DeliveryConflictException exception)
         {
             return TypedResults.Problem(statusCode: exception.StatusCode, title: exception.Title, detail: exception.Message);
+        }
+        catch (DbUpdateException exception) when (exception.InnerException is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation })
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict,
+                title: "The order already has a delivery.",
+                detail: "Another request assigned this order at the same moment; list its delivery with GET /api/v1/deliveries.");
         }
     }
 

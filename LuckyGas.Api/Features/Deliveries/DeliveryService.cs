@@ -23,7 +23,8 @@ public sealed partial class DeliveryService(WriteDbContext database, TimeProvide
     public Task<Delivery> AssignAsync(AssignDeliveryRequest request, CancellationToken cancellationToken) =>
         InTransactionAsync(async token =>
         {
-            var order = await database.Orders.SingleOrDefaultAsync(item => item.Id == request.OrderId, token)
+            // The row lock makes a cancel or a second assignment of the same order wait its turn.
+            var order = await OrderService.LockOrderAsync(database, request.OrderId, token)
                 ?? throw new DeliveryConflictException(StatusCodes.Status404NotFound,
                     "The order was not found.", $"No order has id {request.OrderId}.");
             var driver = await database.Drivers.SingleOrDefaultAsync(item => item.Id == request.DriverId, token)
@@ -85,6 +86,15 @@ public sealed partial class DeliveryService(WriteDbContext database, TimeProvide
     private Task<Delivery> MoveAsync(long id, string? driverUserName, OrderStatus to, CancellationToken cancellationToken) =>
         InTransactionAsync(async token =>
         {
+            // Lock the order before loading the delivery with it, so the status read below is the
+            // one this transaction will change, not one a concurrent cancel is about to replace.
+            var orderId = await database.Deliveries.Where(delivery => delivery.Id == id)
+                .Select(delivery => (long?)delivery.OrderId).SingleOrDefaultAsync(token);
+            if (orderId is { } lockedOrderId)
+            {
+                await OrderService.LockOrderAsync(database, lockedOrderId, token);
+            }
+
             var delivery = await LoadAsync(id, token);
 
             // A driver acts only on their own deliveries; dispatchers and above act on any.

@@ -50,7 +50,11 @@ public static class DriverEndpoints
         }
 
         database.Drivers.Add(driver);
-        await database.SaveChangesAsync(cancellationToken);
+        if (!await TrySaveAsync(database, cancellationToken))
+        {
+            return UserNameTaken(driver.UserName);
+        }
+
         context.Response.Headers[ConsistentReads.HeaderName] = await ConsistentReads.CaptureTokenAsync(database, cancellationToken);
         return TypedResults.Created($"/api/v1/drivers/{driver.Id}", DriverResponse.From(driver));
     }
@@ -70,7 +74,11 @@ public static class DriverEndpoints
             return validation.ToProblem();
         }
 
-        await database.SaveChangesAsync(cancellationToken);
+        if (!await TrySaveAsync(database, cancellationToken))
+        {
+            return UserNameTaken(driver.UserName);
+        }
+
         context.Response.Headers[ConsistentReads.HeaderName] = await ConsistentReads.CaptureTokenAsync(database, cancellationToken);
         return TypedResults.Ok(DriverResponse.From(driver));
     }
@@ -114,8 +122,12 @@ public static class DriverEndpoints
                 "phone must be a mobile number (09xx-xxx-xxx), which a driver carries on the road.");
         }
 
-        var userName = string.IsNullOrWhiteSpace(request.UserName) ? null : request.UserName.Trim();
-        validation.Require(userName is null || userName.Length <= 64, "userName", "userName must be at most 64 characters.");
+        // The same rules and lower-case form as staff accounts, so the driver's sign-in matches.
+        var userName = string.IsNullOrWhiteSpace(request.UserName) ? null : StaffUserRules.NormalizeUserName(request.UserName);
+        if (userName is not null)
+        {
+            StaffUserRules.ValidateUserName(validation, userName);
+        }
 
         if (validation.IsValid)
         {
@@ -127,6 +139,25 @@ public static class DriverEndpoints
 
         return validation;
     }
+
+    /// <summary>Saves, returning false when another driver already has the user name.</summary>
+    private static async Task<bool> TrySaveAsync(WriteDbContext database, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await database.SaveChangesAsync(cancellationToken);
+            return true;
+        }
+        catch (DbUpdateException exception) when (exception.InnerException is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation })
+        {
+            return false;
+        }
+    }
+
+    private static ProblemHttpResult UserNameTaken(string? userName) => TypedResults.Problem(
+        statusCode: StatusCodes.Status409Conflict,
+        title: "The user name belongs to another driver.",
+        detail: $"Another driver already signs in as '{userName}'; choose that driver or another user name.");
 
     private static ProblemHttpResult NotFound(long id) => TypedResults.Problem(
         statusCode: StatusCodes.Status404NotFound,

@@ -13,7 +13,7 @@ public sealed record OrderLineRequest(int SizeKg, int Quantity);
 /// <param name="WindowStart">The start of the requested delivery window, with its offset.</param>
 /// <param name="WindowEnd">The end of the requested delivery window, after its start.</param>
 public sealed record CreateOrderRequest(
-    long CustomerId, IReadOnlyList<OrderLineRequest>? Lines, DateTimeOffset WindowStart, DateTimeOffset WindowEnd);
+    long? CustomerId, IReadOnlyList<OrderLineRequest?>? Lines, DateTimeOffset? WindowStart, DateTimeOffset? WindowEnd);
 
 /// <summary>A change of an order's status.</summary>
 /// <param name="Status">The state to move to.</param>

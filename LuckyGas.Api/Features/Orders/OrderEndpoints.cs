@@ -98,17 +98,21 @@ public static class OrderEndpoints
 
         if (!string.IsNullOrWhiteSpace(query.District))
         {
-            orders = orders.Where(order => order.Customer!.District == query.District);
+            var district = Domain.TaiwanDistricts.NormalizeName(query.District);
+            orders = orders.Where(order => order.Customer!.District == district);
         }
 
+        // Npgsql compares timestamptz values in UTC only, whatever offset the client sent.
         if (query.From is { } from)
         {
-            orders = orders.Where(order => order.CreatedAt >= from);
+            var fromUtc = from.ToUniversalTime();
+            orders = orders.Where(order => order.CreatedAt >= fromUtc);
         }
 
         if (query.To is { } to)
         {
-            orders = orders.Where(order => order.CreatedAt < to);
+            var toUtc = to.ToUniversalTime();
+            orders = orders.Where(order => order.CreatedAt < toUtc);
         }
 
         var page = query.Page ?? 1;
@@ -156,11 +160,13 @@ public static class OrderEndpoints
         catch (InvalidTransitionException exception)
         {
             var allowed = OrderStatusTransitions.Next(exception.From);
+            var next = allowed.Count == 0 ? "no other status." : $"{string.Join(" or ", allowed)}.";
             return TypedResults.Problem(
                 statusCode: StatusCodes.Status409Conflict,
                 title: "The order cannot move to that status.",
-                detail: $"{exception.Message} From {exception.From} it can move to " +
-                    (allowed.Count == 0 ? "no other status." : $"{string.Join(" or ", allowed)}."));
+                detail: exception.Hint is null
+                    ? $"{exception.Message} From {exception.From} it can move to {next}"
+                    : $"{exception.Message} {exception.Hint}");
         }
     }
 
@@ -176,7 +182,7 @@ public sealed record OrderListQuery(
 {
     /// <summary>Checks the page numbers and the date range.</summary>
     public Validation Validate() => new Validation()
-        .Require(Page is null or >= 1, "page", "page must be 1 or more.")
+        .Require(Page is null or (>= 1 and <= Paging.MaxPage), "page", $"page must be from 1 to {Paging.MaxPage}.")
         .Require(PageSize is null or (>= 1 and <= OrderEndpoints.MaxPageSize), "pageSize",
             $"pageSize must be from 1 to {OrderEndpoints.MaxPageSize}.")
         .Require(From is null || To is null || From < To, "to", "to must be after from.");

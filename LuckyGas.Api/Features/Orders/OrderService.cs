@@ -4,6 +4,7 @@ using LuckyGas.Api.Data;
 using LuckyGas.Api.Data.Entities;
 using LuckyGas.Api.Domain;
 using LuckyGas.Api.Infrastructure;
+using LuckyGas.Api.Infrastructure.Caching;
 using Microsoft.EntityFrameworkCore;
 
 namespace LuckyGas.Api.Features.Orders;
@@ -25,13 +26,20 @@ public abstract record CreateOrderResult
 }
 
 /// <summary>Creates orders, honouring idempotency keys, and moves them through their lifecycle.</summary>
-public sealed partial class OrderService(WriteDbContext database, TimeProvider clock, ILogger<OrderService> logger)
+public sealed partial class OrderService(
+    WriteDbContext database, RedisReadCache cache, TimeProvider clock, ILogger<OrderService> logger)
 {
     /// <summary>How long an idempotency key is kept after its first use.</summary>
     public static readonly TimeSpan IdempotencyKeyLifetime = TimeSpan.FromHours(24);
 
     /// <summary>The most cylinders of one size on one order.</summary>
     public const int MaxQuantity = 20;
+
+    /// <summary>The longest delivery window an order may ask for.</summary>
+    public static readonly TimeSpan MaxWindowLength = TimeSpan.FromDays(7);
+
+    /// <summary>How far ahead an order may be placed.</summary>
+    public static readonly TimeSpan MaxLeadTime = TimeSpan.FromDays(90);
 
     /// <summary>
     /// Validates and prices a new order and stores it. With an idempotency key, the key is
@@ -102,39 +110,58 @@ public sealed partial class OrderService(WriteDbContext database, TimeProvider c
     /// Moves an order to <paramref name="to"/> when its lifecycle allows it. Returns the order, or
     /// null when it does not exist; throws <see cref="InvalidTransitionException"/> otherwise.
     /// </summary>
-    public async Task<Order?> ChangeStatusAsync(long id, OrderStatus to, CancellationToken cancellationToken)
+    /// <remarks>
+    /// Scheduling needs a driver, so it happens only through a delivery assignment. Marking an
+    /// order delivered also completes its delivery, so the two never disagree.
+    /// </remarks>
+    public Task<Order?> ChangeStatusAsync(long id, OrderStatus to, CancellationToken cancellationToken)
     {
-        var order = await database.Orders.SingleOrDefaultAsync(item => item.Id == id, cancellationToken);
-        if (order is null)
+        var strategy = database.Database.CreateExecutionStrategy();
+        return strategy.ExecuteAsync(async token =>
         {
-            return null;
-        }
+            database.ChangeTracker.Clear();
+            await using var transaction = await database.Database.BeginTransactionAsync(token);
 
-        var from = order.Status;
-        if (!OrderStatusTransitions.IsAllowed(from, to))
-        {
-            throw new InvalidTransitionException(id, from, to);
-        }
+            // The row lock makes concurrent moves of one order (a cancel racing a departure, say)
+            // take turns, so each sees the status the previous one left.
+            var order = await LockOrderAsync(database, id, token);
+            if (order is null)
+            {
+                return null;
+            }
 
-        // The status in the WHERE clause makes a concurrent change lose cleanly instead of
-        // overwriting: only one of two racing requests finds the order still in `from`.
-        var now = clock.GetUtcNow();
-        var changed = await database.Orders
-            .Where(item => item.Id == id && item.Status == from)
-            .ExecuteUpdateAsync(setters => setters
-                .SetProperty(item => item.Status, to)
-                .SetProperty(item => item.UpdatedAt, now), cancellationToken);
-        if (changed == 0)
-        {
-            await database.Entry(order).ReloadAsync(cancellationToken);
-            throw new InvalidTransitionException(id, order.Status, to);
-        }
+            var from = order.Status;
+            if (to == OrderStatus.Scheduled && from == OrderStatus.Pending)
+            {
+                throw new InvalidTransitionException(id, from, to,
+                    "Assign a driver with POST /api/v1/deliveries, which schedules the order.");
+            }
 
-        LogStatusChanged(logger, id, from, to);
-        order.Status = to;
-        order.UpdatedAt = now;
-        return order;
+            if (!OrderStatusTransitions.IsAllowed(from, to))
+            {
+                throw new InvalidTransitionException(id, from, to);
+            }
+
+            var now = clock.GetUtcNow();
+            order.Status = to;
+            order.UpdatedAt = now;
+            if (to == OrderStatus.Delivered)
+            {
+                await database.Deliveries
+                    .Where(delivery => delivery.OrderId == id && delivery.DeliveredAt == null)
+                    .ExecuteUpdateAsync(setters => setters.SetProperty(delivery => delivery.DeliveredAt, now), token);
+            }
+
+            await database.SaveChangesAsync(token);
+            await transaction.CommitAsync(token);
+            LogStatusChanged(logger, id, from, to);
+            return order;
+        }, cancellationToken);
     }
+
+    /// <summary>Loads an order with a row lock held until the current transaction ends.</summary>
+    public static Task<Order?> LockOrderAsync(WriteDbContext database, long id, CancellationToken cancellationToken) =>
+        database.Orders.FromSql($"SELECT * FROM orders WHERE id = {id} FOR UPDATE").SingleOrDefaultAsync(cancellationToken);
 
     /// <summary>Returns the consistency token of the writes made so far.</summary>
     public Task<string> CaptureConsistencyTokenAsync(CancellationToken cancellationToken) =>
@@ -160,67 +187,100 @@ public sealed partial class OrderService(WriteDbContext database, TimeProvider c
     private async Task<Validation> ValidateAsync(CreateOrderRequest request, CancellationToken cancellationToken)
     {
         var validation = new Validation();
-        var customerExists = await database.Customers.AnyAsync(customer => customer.Id == request.CustomerId, cancellationToken);
-        validation.Require(customerExists, "customerId", $"customerId must be the id of an existing customer; {request.CustomerId} was not found.");
-
-        if (request.Lines is not { Count: > 0 })
+        if (request.CustomerId is not { } customerId)
         {
-            validation.Add("lines", "lines must contain at least one line with sizeKg and quantity.");
+            validation.Add("customerId", "customerId is required: the id of an existing customer.");
         }
         else
         {
-            for (var index = 0; index < request.Lines.Count; index++)
-            {
-                var line = request.Lines[index];
-                if (!CylinderSizes.TryFromKilograms(line.SizeKg, out _, out var sizeError))
-                {
-                    validation.Add($"lines[{index}].sizeKg", sizeError);
-                }
-
-                validation.Require(line.Quantity is >= 1 and <= MaxQuantity, $"lines[{index}].quantity",
-                    $"quantity must be from 1 to {MaxQuantity}.");
-            }
-
-            var repeated = request.Lines.GroupBy(line => line.SizeKg).Where(group => group.Count() > 1).Select(group => group.Key);
-            foreach (var size in repeated)
-            {
-                validation.Add("lines", $"each size may appear once; {size} kg appears more than once, so add the quantities.");
-            }
+            var customerExists = await database.Customers.AnyAsync(customer => customer.Id == customerId, cancellationToken);
+            validation.Require(customerExists, "customerId",
+                $"customerId must be the id of an existing customer; {customerId} was not found.");
         }
 
-        validation.Require(request.WindowEnd > request.WindowStart, "windowEnd", "windowEnd must be after windowStart.");
-        validation.Require(request.WindowEnd > clock.GetUtcNow(), "windowEnd", "windowEnd must be in the future.");
-        validation.Require(request.WindowEnd - request.WindowStart <= TimeSpan.FromDays(7), "windowEnd",
-            "the delivery window may span at most 7 days.");
+        ValidateLines(request.Lines, validation);
+        ValidateWindow(request.WindowStart, request.WindowEnd, validation);
         return validation;
+    }
+
+    private static void ValidateLines(IReadOnlyList<OrderLineRequest?>? lines, Validation validation)
+    {
+        if (lines is not { Count: > 0 })
+        {
+            validation.Add("lines", "lines must contain at least one line with sizeKg and quantity.");
+            return;
+        }
+
+        if (lines.Count > CylinderSizes.All.Count)
+        {
+            validation.Add("lines", $"lines may contain at most {CylinderSizes.All.Count} lines, one per cylinder size.");
+            return;
+        }
+
+        for (var index = 0; index < lines.Count; index++)
+        {
+            if (lines[index] is not { } line)
+            {
+                validation.Add($"lines[{index}]", "each line must be an object with sizeKg and quantity.");
+                continue;
+            }
+
+            if (!CylinderSizes.TryFromKilograms(line.SizeKg, out _, out var sizeError))
+            {
+                validation.Add($"lines[{index}].sizeKg", sizeError);
+            }
+
+            validation.Require(line.Quantity is >= 1 and <= MaxQuantity, $"lines[{index}].quantity",
+                $"quantity must be from 1 to {MaxQuantity}.");
+        }
+
+        var repeated = lines.OfType<OrderLineRequest>()
+            .GroupBy(line => line.SizeKg).Where(group => group.Count() > 1).Select(group => group.Key);
+        foreach (var size in repeated)
+        {
+            validation.Add("lines", $"each size may appear once; {size} kg appears more than once, so add the quantities.");
+        }
+    }
+
+    private void ValidateWindow(DateTimeOffset? start, DateTimeOffset? end, Validation validation)
+    {
+        if (start is null || end is null)
+        {
+            validation.Require(start is not null, "windowStart", "windowStart is required, as a time with its offset.");
+            validation.Require(end is not null, "windowEnd", "windowEnd is required, as a time with its offset.");
+            return;
+        }
+
+        var now = clock.GetUtcNow();
+        validation.Require(end > start, "windowEnd", "windowEnd must be after windowStart.");
+        validation.Require(end > now, "windowEnd", "windowEnd must be in the future.");
+        validation.Require(end - start <= MaxWindowLength, "windowEnd",
+            $"the delivery window may span at most {MaxWindowLength.TotalDays} days.");
+        validation.Require(start <= now + MaxLeadTime, "windowStart",
+            $"windowStart must be within {MaxLeadTime.TotalDays} days from now.");
     }
 
     private async Task<Order> BuildOrderAsync(
         CreateOrderRequest request, string caller, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var today = TaipeiTime.Today(clock);
-        var sizes = request.Lines!.Select(line => line.SizeKg).ToList();
-        var prices = await database.CylinderPrices.AsNoTracking()
-            .Where(price => sizes.Contains(price.SizeKg) && price.EffectiveFrom <= today)
-            .GroupBy(price => price.SizeKg)
-            .Select(group => group.OrderByDescending(price => price.EffectiveFrom).First())
-            .ToDictionaryAsync(price => price.SizeKg, price => price.PriceNtd, cancellationToken);
+        var prices = await CylinderPriceList.GetAsync(cache, database, cancellationToken);
 
-        var lines = request.Lines!.Select(line => new OrderLine
+        var lines = request.Lines!.OfType<OrderLineRequest>().Select(line => new OrderLine
         {
             SizeKg = line.SizeKg,
             Quantity = line.Quantity,
-            UnitPriceNtd = prices[line.SizeKg],
+            UnitPriceNtd = prices.PriceOn(line.SizeKg, today),
         }).ToList();
 
         return new Order
         {
-            CustomerId = request.CustomerId,
+            CustomerId = request.CustomerId!.Value,
             Status = OrderStatus.Pending,
             Lines = lines,
             TotalNtd = lines.Sum(line => line.UnitPriceNtd * line.Quantity),
-            WindowStart = request.WindowStart.ToUniversalTime(),
-            WindowEnd = request.WindowEnd.ToUniversalTime(),
+            WindowStart = request.WindowStart!.Value.ToUniversalTime(),
+            WindowEnd = request.WindowEnd!.Value.ToUniversalTime(),
             CreatedAt = now,
             UpdatedAt = now,
             CreatedBy = caller,
@@ -245,9 +305,12 @@ public sealed partial class OrderService(WriteDbContext database, TimeProvider c
 }
 
 /// <summary>An order cannot move from its current state to the requested one.</summary>
-public sealed class InvalidTransitionException(long orderId, OrderStatus from, OrderStatus to)
+public sealed class InvalidTransitionException(long orderId, OrderStatus from, OrderStatus to, string? hint = null)
     : Exception($"Order {orderId} cannot move from {from} to {to}.")
 {
+    /// <summary>What to do instead, when there is a way.</summary>
+    public string? Hint { get; } = hint;
+
     public long OrderId { get; } = orderId;
 
     public OrderStatus From { get; } = from;

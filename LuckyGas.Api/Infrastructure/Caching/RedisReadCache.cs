@@ -34,9 +34,9 @@ public readonly record struct CachedRead<T>(T? Value, CacheOutcome Outcome)
 /// </para>
 /// <para>
 /// What remains: a delete that fails because Redis is unreachable is kept in memory and retried
-/// before this instance uses Redis again; until then, or until the value's time to live ends,
-/// other instances may serve the old value. A delete acknowledged by a Redis master that dies
-/// before its replica received it is lost in the failover, with the same bound.
+/// before this instance uses Redis again. Until that retry succeeds or the value's time to live
+/// ends, other instances may serve the old value. A delete acknowledged by a Redis master that
+/// dies before its replica received it is lost in the failover, with the same bound.
 /// </para>
 /// </remarks>
 public sealed partial class RedisReadCache(

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Globalization;
 using LuckyGas.Tests.Infrastructure;
 using Npgsql;
 
@@ -50,14 +52,50 @@ public sealed class PgBouncerPoolingTests(PlatformFixture fixture)
             }));
             Assert.All(results, result => Assert.Equal(1, result));
 
+            var pooled = await CountPooledServerConnectionsAsync(platform, cancellationToken);
+            Assert.InRange(pooled, 1, MaxServerConnections);
+
+            // The primary also serves the API instances' lag probes and direct reads, which do not
+            // go through pgBouncer, so its own count has a little headroom over the pool.
             var serverConnections = await PlatformConnections.ScalarAsync<long>(platform.Superuser("postgres-1"),
                 "SELECT count(*) FROM pg_stat_activity WHERE usename = 'luckygas' AND backend_type = 'client backend'",
                 cancellationToken);
-            Assert.InRange(serverConnections, 1, MaxServerConnections);
+            Assert.InRange(serverConnections, 1, MaxServerConnections + 20);
         }
         finally
         {
             await Task.WhenAll(clients.Select(client => client.DisposeAsync().AsTask()));
         }
+    }
+
+    /// <summary>
+    /// Sums the server connections pgBouncer holds for the application's pool, from SHOW POOLS on
+    /// its admin console, which speaks only the simple query protocol that psql uses.
+    /// </summary>
+    private static async Task<long> CountPooledServerConnectionsAsync(PlatformInstance platform, CancellationToken cancellationToken)
+    {
+        var start = new ProcessStartInfo("psql")
+        {
+            ArgumentList =
+            {
+                "-h", "127.0.0.1", "-p", platform.PortOf("pgbouncer").ToString(CultureInfo.InvariantCulture),
+                "-U", "postgres", "-d", "pgbouncer", "-A", "-F", "|", "-c", "SHOW POOLS",
+            },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.Environment["PGPASSWORD"] = platform.Secrets.PostgresPassword;
+        using var psql = Process.Start(start) ?? throw new InvalidOperationException("Failed to start psql.");
+        var output = await psql.StandardOutput.ReadToEndAsync(cancellationToken);
+        await psql.WaitForExitAsync(cancellationToken);
+        Assert.True(psql.ExitCode == 0, $"psql SHOW POOLS failed: {await psql.StandardError.ReadToEndAsync(cancellationToken)}");
+
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var header = lines[0].Split('|');
+        var row = lines.Skip(1).Select(line => line.Split('|')).Single(columns => columns[0] == "luckygas");
+        return header
+            .Select((name, index) => (name, index))
+            .Where(column => column.name.StartsWith("sv_", StringComparison.Ordinal))
+            .Sum(column => long.Parse(row[column.index], CultureInfo.InvariantCulture));
     }
 }

@@ -95,10 +95,7 @@ public static class CustomerEndpoints
     private static async Task<IResult> ListAsync(
         [AsParameters] CustomerListQuery query, ConsistentReads reads, CancellationToken cancellationToken)
     {
-        var validation = new Validation()
-            .Require(query.Page is null or >= 1, "page", "page must be 1 or more.")
-            .Require(query.PageSize is null or (>= 1 and <= OrderEndpoints.MaxPageSize), "pageSize",
-                $"pageSize must be from 1 to {OrderEndpoints.MaxPageSize}.");
+        var validation = Paging.Validate(query.Page, query.PageSize);
         if (!validation.IsValid)
         {
             return validation.ToProblem();

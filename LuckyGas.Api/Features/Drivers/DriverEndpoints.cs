@@ -102,8 +102,8 @@ public static class DriverEndpoints
         }
 
         // A depot has tens of drivers, so the list is one page.
-        var items = await drivers.OrderBy(driver => driver.Name).Take(OrderEndpoints.MaxPageSize).ToListAsync(cancellationToken);
-        return TypedResults.Ok(new PageResponse<DriverResponse>([.. items.Select(DriverResponse.From)], 1, OrderEndpoints.MaxPageSize, items.Count));
+        var items = await drivers.OrderBy(driver => driver.Name).Take(Paging.MaxPageSize).ToListAsync(cancellationToken);
+        return TypedResults.Ok(new PageResponse<DriverResponse>([.. items.Select(DriverResponse.From)], 1, Paging.MaxPageSize, items.Count));
     }
 
     private static Validation Apply(DriverRequest request, Driver driver)

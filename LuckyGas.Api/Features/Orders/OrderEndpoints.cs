@@ -14,9 +14,6 @@ public static class OrderEndpoints
     /// <summary>The longest accepted <c>Idempotency-Key</c> header.</summary>
     public const int MaxIdempotencyKeyLength = 100;
 
-    /// <summary>The largest page a list returns.</summary>
-    public const int MaxPageSize = 100;
-
     /// <summary>Maps the order endpoints.</summary>
     public static RouteGroupBuilder MapOrderEndpoints(this IEndpointRouteBuilder app)
     {
@@ -38,6 +35,15 @@ public static class OrderEndpoints
         OrderService orders,
         CancellationToken cancellationToken)
     {
+        // Two headers, or two values in one, would bind as one comma-joined key, which no client
+        // meant to send; a key therefore may not contain a comma.
+        if (context.Request.Headers["Idempotency-Key"].Count > 1 || idempotencyKey?.Contains(',', StringComparison.Ordinal) == true)
+        {
+            return new Validation()
+                .Add("Idempotency-Key", "send one Idempotency-Key header with one key, without commas.")
+                .ToProblem();
+        }
+
         if (idempotencyKey is not null && (idempotencyKey.Length is 0 or > MaxIdempotencyKeyLength))
         {
             return new Validation()
@@ -181,9 +187,6 @@ public sealed record OrderListQuery(
     OrderStatus? Status, long? CustomerId, string? District, DateTimeOffset? From, DateTimeOffset? To, int? Page, int? PageSize)
 {
     /// <summary>Checks the page numbers and the date range.</summary>
-    public Validation Validate() => new Validation()
-        .Require(Page is null or (>= 1 and <= Paging.MaxPage), "page", $"page must be from 1 to {Paging.MaxPage}.")
-        .Require(PageSize is null or (>= 1 and <= OrderEndpoints.MaxPageSize), "pageSize",
-            $"pageSize must be from 1 to {OrderEndpoints.MaxPageSize}.")
+    public Validation Validate() => Paging.Validate(Page, PageSize)
         .Require(From is null || To is null || From < To, "to", "to must be after from.");
 }

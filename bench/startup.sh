@@ -54,7 +54,27 @@ measure() {
     elapsed=$(awk -v start="$start" -v end="$(date +%s.%N)" 'BEGIN { print end - start }')
     kill -TERM -- -"$pid"
     wait "$pid" 2>/dev/null || true
+    wait_until_released "$state"
     printf '%.1f\n' "$elapsed"
+}
+
+# Waits until no process works in the state folder any more: the servers finish their shutdown
+# after the AppHost exits, and a warm start on the same folder needs their ports back.
+wait_until_released() {
+    local state="$1" deadline=$((SECONDS + 60)) process busy
+    while ((SECONDS < deadline)); do
+        busy=0
+        for process in /proc/[0-9]*; do
+            if [[ "$(readlink "$process/cwd" 2>/dev/null)" == "$state"* ]]; then
+                busy=1
+                break
+            fi
+        done
+        ((busy == 0)) && return 0
+        sleep 0.5
+    done
+    echo "startup.sh: processes still use $state 60 s after the stop" >&2
+    exit 1
 }
 
 median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }

@@ -146,8 +146,5 @@ public static class CustomerEndpoints
             .Replace("%", "\\%", StringComparison.Ordinal)
             .Replace("_", "\\_", StringComparison.Ordinal);
 
-    private static ProblemHttpResult NotFound(long id) => TypedResults.Problem(
-        statusCode: StatusCodes.Status404NotFound,
-        title: "The customer was not found.",
-        detail: $"No customer has id {id}.");
+    private static ProblemHttpResult NotFound(long id) => Problems.NotFound("customer", id);
 }

@@ -101,8 +101,7 @@ public static class DeliveryEndpoints
         // A driver sees only their own deliveries; another driver's is reported as not found.
         if (delivery is null || (DriverUserName(user) is { } driverUserName && delivery.Driver!.UserName != driverUserName))
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound,
-                title: "The delivery was not found.", detail: $"No delivery has id {id}.");
+            return Problems.NotFound("delivery", id);
         }
 
         return TypedResults.Ok(DeliveryResponse.From(delivery));

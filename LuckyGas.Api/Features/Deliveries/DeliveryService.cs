@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace LuckyGas.Api.Features.Deliveries;
 
-/// <summary>A delivery request that cannot be carried out, with the HTTP status that says why.</summary>
+/// <summary>A delivery request that cannot be carried out, with the HTTP status that gives the reason.</summary>
 public sealed class DeliveryConflictException(int statusCode, string title, string detail) : Exception(detail)
 {
     public int StatusCode { get; } = statusCode;

@@ -159,8 +159,5 @@ public static class DriverEndpoints
         title: "The user name belongs to another driver.",
         detail: $"Another driver already signs in as '{userName}'; choose that driver or another user name.");
 
-    private static ProblemHttpResult NotFound(long id) => TypedResults.Problem(
-        statusCode: StatusCodes.Status404NotFound,
-        title: "The driver was not found.",
-        detail: $"No driver has id {id}.");
+    private static ProblemHttpResult NotFound(long id) => Problems.NotFound("driver", id);
 }

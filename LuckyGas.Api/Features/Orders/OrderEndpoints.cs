@@ -176,10 +176,7 @@ public static class OrderEndpoints
         }
     }
 
-    private static ProblemHttpResult NotFound(long id) => TypedResults.Problem(
-        statusCode: StatusCodes.Status404NotFound,
-        title: "The order was not found.",
-        detail: $"No order has id {id}.");
+    private static ProblemHttpResult NotFound(long id) => Problems.NotFound("order", id);
 }
 
 /// <summary>The filters and page of an order list.</summary>

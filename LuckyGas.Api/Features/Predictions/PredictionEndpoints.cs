@@ -50,8 +50,7 @@ public static class PredictionEndpoints
         var database = await reads.GetAsync(cancellationToken);
         if (!await database.Customers.AnyAsync(customer => customer.Id == id, cancellationToken))
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound,
-                title: "The customer was not found.", detail: $"No customer has id {id}.");
+            return Problems.NotFound("customer", id);
         }
 
         var histories = await LoadHistoriesAsync(database, id, cancellationToken);

@@ -22,7 +22,7 @@ public static class Extensions
     /// <summary>The liveness endpoint: only checks tagged <see cref="LiveTag"/> run.</summary>
     public const string AlivenessEndpointPath = "/alive";
 
-    /// <summary>The tag of health checks that say whether the process itself is running.</summary>
+    /// <summary>The tag of health checks that report whether the process itself is running.</summary>
     public const string LiveTag = "live";
 
     /// <summary>

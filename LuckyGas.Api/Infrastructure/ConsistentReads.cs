@@ -74,6 +74,13 @@ public sealed partial class ConsistentReads(
         }
     }
 
+    /// <summary>
+    /// Sets the <see cref="HeaderName"/> response header to the consistency token of the writes
+    /// <paramref name="database"/> has committed.
+    /// </summary>
+    public static async Task SetTokenAsync(HttpContext context, WriteDbContext database, CancellationToken cancellationToken) =>
+        context.Response.Headers[HeaderName] = await CaptureTokenAsync(database, cancellationToken);
+
     /// <summary>Returns the primary's current WAL position after a write, as a consistency token.</summary>
     public static async Task<string> CaptureTokenAsync(WriteDbContext database, CancellationToken cancellationToken)
     {

@@ -26,7 +26,7 @@ public static class ProblemDetailsExtensions
         });
 
         // Binding failures become 400 problems in every environment; by default only Development
-        // throws them, and the exception handler would answer 500.
+        // throws them, and the exception handler would return 500.
         builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
 

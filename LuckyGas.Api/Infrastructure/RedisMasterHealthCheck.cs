@@ -3,7 +3,7 @@ using StackExchange.Redis;
 
 namespace LuckyGas.Api.Infrastructure;
 
-/// <summary>Checks that the Redis master the sentinels name answers a PING.</summary>
+/// <summary>Checks that the Redis master the sentinels name responds to PING.</summary>
 /// <param name="multiplexer">The shared Redis connection.</param>
 internal sealed class RedisMasterHealthCheck(IConnectionMultiplexer multiplexer) : IHealthCheck
 {

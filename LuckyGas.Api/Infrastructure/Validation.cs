@@ -1,7 +1,7 @@
 namespace LuckyGas.Api.Infrastructure;
 
 /// <summary>
-/// Collects invalid fields of a request, each with a message that says what is expected, and
+/// Collects invalid fields of a request, each with a message that states what is expected, and
 /// turns them into a 400 validation problem.
 /// </summary>
 public sealed class Validation

@@ -26,7 +26,7 @@ public sealed class PlatformInstance : IAsyncDisposable
     /// <summary>The running application.</summary>
     public DistributedApplication App { get; }
 
-    /// <summary>The state folder that holds every server's data.</summary>
+    /// <summary>The state folder that contains every server's data.</summary>
     public string StateDirectory { get; }
 
     /// <summary>The secret parameter values the platform was started with.</summary>

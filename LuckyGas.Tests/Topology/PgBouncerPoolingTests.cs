@@ -44,7 +44,7 @@ public sealed class PgBouncerPoolingTests(PlatformFixture fixture)
 
             Assert.Equal(ClientCount, clients.Count(client => client.State == System.Data.ConnectionState.Open));
 
-            // Each client holds a transaction for a moment, so the pool is really contended.
+            // Each client keeps a transaction open for a moment, so the pool is really contended.
             var results = await Task.WhenAll(clients.Select(async client =>
             {
                 await using var command = new NpgsqlCommand("SELECT 1 FROM pg_sleep(0.01)", client);

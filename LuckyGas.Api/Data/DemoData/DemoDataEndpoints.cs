@@ -43,8 +43,7 @@ public static partial class DemoDataEndpoints
         LogResetRequested(logger, caller, chosenSeed);
 
         var summary = await DemoDataSeeder.ResetAsync(database, clock, logger, chosenSeed, cancellationToken);
-        context.Response.Headers[ConsistentReads.HeaderName] =
-            await ConsistentReads.CaptureTokenAsync(database, cancellationToken);
+        await ConsistentReads.SetTokenAsync(context, database, cancellationToken);
         return TypedResults.Ok(summary);
     }
 

@@ -132,7 +132,7 @@ public static class AuthApi
         var result = await accounts.CreateAsync(request, Callers.Identify(principal), cancellationToken);
         if (result is CreateStaffUserResult.Created)
         {
-            await SetConsistencyTokenAsync(context, database, cancellationToken);
+            await ConsistentReads.SetTokenAsync(context, database, cancellationToken);
         }
 
         return result switch
@@ -163,7 +163,7 @@ public static class AuthApi
         var result = await accounts.UpdateAsync(id, request, callerId, Callers.Identify(principal), cancellationToken);
         if (result is UpdateStaffUserResult.Updated)
         {
-            await SetConsistencyTokenAsync(context, database, cancellationToken);
+            await ConsistentReads.SetTokenAsync(context, database, cancellationToken);
         }
 
         return result switch
@@ -179,11 +179,6 @@ public static class AuthApi
             _ => throw new UnreachableException($"Unhandled update result {result.GetType().Name}."),
         };
     }
-
-    private static async Task SetConsistencyTokenAsync(
-        HttpContext context, WriteDbContext database, CancellationToken cancellationToken) =>
-        context.Response.Headers[ConsistentReads.HeaderName] =
-            await ConsistentReads.CaptureTokenAsync(database, cancellationToken);
 
     private static ProblemHttpResult Problem(int status, string title, string detail) =>
         TypedResults.Problem(detail: detail, statusCode: status, title: title);

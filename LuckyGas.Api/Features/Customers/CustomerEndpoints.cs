@@ -43,7 +43,7 @@ public static class CustomerEndpoints
         // Not-found reads are never cached, but an id may be in the cache from before a restore
         // from backup rolled the id sequence back.
         await cache.InvalidateAsync(CacheEntry.Customer(customer.Id));
-        context.Response.Headers[ConsistentReads.HeaderName] = await ConsistentReads.CaptureTokenAsync(database, cancellationToken);
+        await ConsistentReads.SetTokenAsync(context, database, cancellationToken);
 
         return TypedResults.Created($"/api/v1/customers/{customer.Id}", CustomerResponse.From(customer));
     }
@@ -69,7 +69,7 @@ public static class CustomerEndpoints
 
         // After the commit, so that no instance can cache the old row again once this returns.
         await cache.InvalidateAsync(CacheEntry.Customer(id));
-        context.Response.Headers[ConsistentReads.HeaderName] = await ConsistentReads.CaptureTokenAsync(database, cancellationToken);
+        await ConsistentReads.SetTokenAsync(context, database, cancellationToken);
         return TypedResults.Ok(CustomerResponse.From(customer));
     }
 

@@ -98,7 +98,7 @@ public static class DeliveryEndpoints
             .Include(item => item.Order).Include(item => item.Driver)
             .SingleOrDefaultAsync(item => item.Id == id, cancellationToken);
 
-        // A driver sees only their own deliveries; another driver's is reported as not found.
+        // A driver reads only their own deliveries; another driver's is reported as not found.
         if (delivery is null || (DriverUserName(user) is { } driverUserName && delivery.Driver!.UserName != driverUserName))
         {
             return Problems.NotFound("delivery", id);

@@ -55,7 +55,7 @@ public static class DriverEndpoints
             return UserNameTaken(driver.UserName);
         }
 
-        context.Response.Headers[ConsistentReads.HeaderName] = await ConsistentReads.CaptureTokenAsync(database, cancellationToken);
+        await ConsistentReads.SetTokenAsync(context, database, cancellationToken);
         return TypedResults.Created($"/api/v1/drivers/{driver.Id}", DriverResponse.From(driver));
     }
 
@@ -79,7 +79,7 @@ public static class DriverEndpoints
             return UserNameTaken(driver.UserName);
         }
 
-        context.Response.Headers[ConsistentReads.HeaderName] = await ConsistentReads.CaptureTokenAsync(database, cancellationToken);
+        await ConsistentReads.SetTokenAsync(context, database, cancellationToken);
         return TypedResults.Ok(DriverResponse.From(driver));
     }
 

@@ -35,8 +35,8 @@ public static class OrderEndpoints
         OrderService orders,
         CancellationToken cancellationToken)
     {
-        // Two headers, or two values in one, would bind as one comma-joined key, which no client
-        // meant to send; a key therefore may not contain a comma.
+        // Two headers, or two values in one, would bind as one comma-joined key that no client
+        // meant to send. A key therefore may not contain a comma.
         if (context.Request.Headers["Idempotency-Key"].Count > 1 || idempotencyKey?.Contains(',', StringComparison.Ordinal) == true)
         {
             return new Validation()

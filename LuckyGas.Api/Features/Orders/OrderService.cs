@@ -123,7 +123,7 @@ public sealed partial class OrderService(
             await using var transaction = await database.Database.BeginTransactionAsync(token);
 
             // The row lock makes concurrent moves of one order (a cancel racing a departure, say)
-            // take turns, so each sees the status the previous one left.
+            // take turns, so each reads the status the previous one left.
             var order = await LockOrderAsync(database, id, token);
             if (order is null)
             {
@@ -170,7 +170,7 @@ public sealed partial class OrderService(
     private async Task<bool> ClaimKeyAsync(
         string caller, string key, string requestHash, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        // INSERT ... ON CONFLICT waits for a concurrent transaction that holds the same key to end,
+        // INSERT ... ON CONFLICT waits for a concurrent transaction that has claimed the same key to end,
         // then either claims it (inserted, or an expired claim taken over) or reports it taken.
         var claimed = await database.Database.SqlQuery<int>($"""
             INSERT INTO idempotency_records (scope, key, request_hash, created_at, expires_at)

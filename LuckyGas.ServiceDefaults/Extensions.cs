@@ -26,6 +26,12 @@ public static class Extensions
     public const string LiveTag = "live";
 
     /// <summary>
+    /// Every meter of the platform's own code is named <c>LuckyGas.{Project}</c>, such as
+    /// <c>LuckyGas.Api</c>, and is exported with the framework's instruments.
+    /// </summary>
+    public const string PlatformMeterPattern = "LuckyGas.*";
+
+    /// <summary>
     /// Adds OpenTelemetry, default health checks, service discovery, HTTP resilience and the
     /// instance name to the application.
     /// </summary>
@@ -66,7 +72,8 @@ public static class Extensions
             .WithMetrics(metrics => metrics
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
-                .AddRuntimeInstrumentation())
+                .AddRuntimeInstrumentation()
+                .AddMeter(PlatformMeterPattern))
             .WithTracing(tracing => tracing
                 .AddSource(builder.Environment.ApplicationName)
                 .AddAspNetCoreInstrumentation(options =>

@@ -33,9 +33,10 @@ public static class ApplicationExtensions
             .WithEnvironment("ASPNETCORE_ENVIRONMENT", builder.Environment.EnvironmentName)
             // ServiceDefaults reads LuckyGas:InstanceName and sends it in the X-Served-By header.
             .WithEnvironment("LuckyGas__InstanceName", name)
-            // Forwarded headers are trusted only from the edge proxy, which the application
-            // configures itself; Aspire's default would trust them from any peer.
+            // Forwarded headers are trusted only from the edge proxy's source address;
+            // Aspire's default would trust them from any peer.
             .DisableForwardedHeaders()
+            .WithEnvironment("LuckyGas__TrustedProxies", TrustedProxy.SourceAddress)
             .WithHttpHealthCheck("/health");
     }
 

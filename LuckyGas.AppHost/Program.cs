@@ -41,7 +41,7 @@ migrations
     .WithEnvironment("Auth__AdminPassword", adminPassword);
 
 // API: writes through pgBouncer, reads from the standbys, Redis through the sentinels.
-var api = builder.AddInstances<Projects.LuckyGas_Api>("api", instances: 2)
+var api = builder.AddInstances<Projects.LuckyGas_Api>("api", instances: 2, ports)
     .ForEach(instance => instance
         .WithEnvironment("Auth__SigningKey", tokenSigningKey)
         .WithResetDemoDataCommand(adminPassword)
@@ -53,13 +53,13 @@ var api = builder.AddInstances<Projects.LuckyGas_Api>("api", instances: 2)
         .WaitFor(redis.Group));
 
 // Staff web application: calls the API through service discovery.
-builder.AddInstances<Projects.LuckyGas_Web>("web", instances: 2)
+builder.AddInstances<Projects.LuckyGas_Web>("web", instances: 2, ports)
     .ForEach(instance => instance
         .WithApiReference(api)
         .WaitFor(api[0]));
 
 // Backup worker: dumps from a standby and uploads to S3.
-builder.AddInstance<Projects.LuckyGas_BackupWorker>("backup-worker")
+builder.AddInstance<Projects.LuckyGas_BackupWorker>("backup-worker", ports)
     .WithReference(database.Read)
     .WithEnvironment("S3__ServiceUrl", S3Store.GetServiceUrl(s3))
     .WaitFor(postgres.Group)

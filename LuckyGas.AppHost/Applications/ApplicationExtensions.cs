@@ -1,3 +1,5 @@
+using LuckyGas.AppHost.Hosting;
+
 namespace LuckyGas.AppHost.Applications;
 
 /// <summary>Adds the platform's own .NET projects.</summary>
@@ -13,23 +15,31 @@ public static class ApplicationExtensions
     /// sticky sessions and per-instance retries; Aspire balances replicas per TCP connection.
     /// </remarks>
     public static IReadOnlyList<IResourceBuilder<ProjectResource>> AddInstances<TProject>(
-        this IDistributedApplicationBuilder builder, string name, int instances)
+        this IDistributedApplicationBuilder builder, string name, int instances, PortRegistry ports)
         where TProject : IProjectMetadata, new()
     {
         var names = builder.ExecutionContext.IsPublishMode
             ? [name]
             : Enumerable.Range(1, instances).Select(index => $"{name}-{index}").ToArray();
 
-        return names.Select(instanceName => builder.AddInstance<TProject>(instanceName)).ToList();
+        return names.Select(instanceName => builder.AddInstance<TProject>(instanceName, ports)).ToList();
     }
 
     /// <summary>Adds one project resource that names itself on every response.</summary>
+    /// <remarks>
+    /// In run mode Kestrel listens on a port kept in <paramref name="ports"/>, with no Aspire
+    /// proxy in front: the edge and Prometheus configuration files name each instance's port,
+    /// and the application must see the edge's own source address to trust its forwarded
+    /// headers, which a proxy in between would hide.
+    /// </remarks>
     public static IResourceBuilder<ProjectResource> AddInstance<TProject>(
-        this IDistributedApplicationBuilder builder, string name)
+        this IDistributedApplicationBuilder builder, string name, PortRegistry ports)
         where TProject : IProjectMetadata, new()
     {
+        var port = builder.ExecutionContext.IsPublishMode ? (int?)null : ports.GetPort(name);
+
         return builder.AddProject<TProject>(name, options => options.ExcludeLaunchProfile = true)
-            .WithHttpEndpoint(name: "http")
+            .WithHttpEndpoint(name: "http", port: port, isProxied: port is null)
             .WithEnvironment("ASPNETCORE_ENVIRONMENT", builder.Environment.EnvironmentName)
             // ServiceDefaults reads LuckyGas:InstanceName and sends it in the X-Served-By header.
             .WithEnvironment("LuckyGas__InstanceName", name)

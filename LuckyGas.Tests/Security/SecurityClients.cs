@@ -13,7 +13,7 @@ namespace LuckyGas.Tests.Security;
 /// <param name="Status">The status code.</param>
 /// <param name="Headers">The response headers; names compare case-insensitively.</param>
 /// <param name="Body">The body as text.</param>
-/// <param name="BytesSent">How many request body bytes were written before the server answered.</param>
+/// <param name="BytesSent">How many request body bytes were written before the server responded.</param>
 public sealed record RawResponse(int Status, IReadOnlyDictionary<string, string> Headers, string Body, long BytesSent);
 
 /// <summary>Clients that reach the API the way the tests need: from chosen loopback addresses or over raw sockets.</summary>
@@ -21,7 +21,7 @@ public static class SecurityClients
 {
     /// <summary>
     /// Returns a client of <paramref name="instance"/> whose connections come from
-    /// <paramref name="source"/>, such as 127.0.0.3, so that the API sees a distinct client address.
+    /// <paramref name="source"/>, such as 127.0.0.3, so that the API gets a distinct client address.
     /// </summary>
     public static HttpClient From(PlatformInstance platform, string instance, IPAddress source, string? token = null)
     {
@@ -69,7 +69,7 @@ public static class SecurityClients
     /// </summary>
     public static async Task<RawResponse> SendRawAsync(
         int port, string requestLine, IEnumerable<string> headers, CancellationToken cancellationToken,
-        long chunkedBodyBytes = 0)
+        long chunkedBodyBytes = 0, string chunkedBodyPrefix = "")
     {
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         await socket.ConnectAsync(IPAddress.Loopback, port, cancellationToken);
@@ -89,6 +89,14 @@ public static class SecurityClients
 
         head.Append("Connection: close\r\n\r\n");
         await stream.WriteAsync(Encoding.ASCII.GetBytes(head.ToString()), cancellationToken);
+
+        if (chunkedBodyPrefix.Length > 0)
+        {
+            var prefix = Encoding.UTF8.GetBytes(chunkedBodyPrefix);
+            await stream.WriteAsync(Encoding.ASCII.GetBytes($"{prefix.Length:X}\r\n"), cancellationToken);
+            await stream.WriteAsync(prefix, cancellationToken);
+            await stream.WriteAsync("\r\n"u8.ToArray(), cancellationToken);
+        }
 
         var sent = chunkedBodyBytes > 0 ? await SendChunksAsync(socket, stream, chunkedBodyBytes, cancellationToken) : 0;
         var response = await ReadToEndAsync(stream, cancellationToken);
@@ -111,7 +119,7 @@ public static class SecurityClients
         throw new InvalidOperationException($"/proc/{pid}/status has no VmRSS line.");
     }
 
-    // Writes the body in 64 KiB chunks until it is all sent or the server answers or closes, as a
+    // Writes the body in 64 KiB chunks until it is all sent or the server responds or closes, as a
     // client streaming a large upload would.
     private static async Task<long> SendChunksAsync(
         Socket socket, NetworkStream stream, long total, CancellationToken cancellationToken)
@@ -247,8 +255,9 @@ public static class SecurityClients
 
             var variables = environment.Split('\0');
             if (variables.Contains($"LuckyGas__InstanceName={instance}")
-                && variables.Any(variable => variable.StartsWith("ASPNETCORE_", StringComparison.Ordinal)
-                    && variable.Contains($":{port}", StringComparison.Ordinal))
+                && variables.Any(variable => variable.EndsWith($":{port}", StringComparison.Ordinal)
+                    || variable.Contains($":{port};", StringComparison.Ordinal)
+                    || variable.EndsWith($"={port}", StringComparison.Ordinal))
                 && !IsDotnetRun(directory))
             {
                 return pid;

@@ -43,7 +43,7 @@ public sealed partial class RequestSecurityMiddleware(
             return;
         }
 
-        if (scored && await ScoreSuspiciousPatternsAsync(context, clientIp) is { } newBlock)
+        if (await InspectSuspiciousPatternsAsync(context, clientIp, scored) is { } newBlock)
         {
             await WriteBlockedAsync(context, newBlock);
             return;
@@ -69,7 +69,7 @@ public sealed partial class RequestSecurityMiddleware(
             return;
         }
 
-        // The framework catches body read errors while binding and may answer 400 or nothing.
+        // The framework catches body read errors while binding and may respond with 400 or an empty 200.
         if (body.Exceeded && !context.Response.HasStarted)
         {
             await WriteTooLargeAsync(context, limit);
@@ -144,7 +144,8 @@ public sealed partial class RequestSecurityMiddleware(
             "Request resources by their documented paths and ids.");
     }
 
-    private async Task<ClientBlock?> ScoreSuspiciousPatternsAsync(HttpContext context, string clientIp)
+    // Exempt clients are audited like any other, but never scored.
+    private async Task<ClientBlock?> InspectSuspiciousPatternsAsync(HttpContext context, string clientIp, bool scored)
     {
         var kinds = SuspiciousPatterns.Inspect(context.Request);
         ClientBlock? block = null;
@@ -171,6 +172,11 @@ public sealed partial class RequestSecurityMiddleware(
                         ["path"] = context.Request.Path.Value,
                     }),
                     context.RequestAborted);
+            }
+
+            if (!scored)
+            {
+                continue;
             }
 
             var result = await blocklist.AddScoreAsync(clientIp, points, kind);

@@ -87,7 +87,7 @@ setsid dotnet run --project LuckyGas.AppHost --no-build -- "--LuckyGas:StateDire
     > "$work/apphost.log" 2>&1 &
 apphost_pid=$!
 started=$SECONDS
-until grep -q "Platform ready" "$work/apphost.log"; do
+until grep -qs "Platform ready" "$work/apphost.log"; do
     if ! kill -0 "$apphost_pid" 2>/dev/null; then
         echo "sqlmap.sh: the AppHost exited before it was ready; its output:" >&2
         tail -40 "$work/apphost.log" >&2

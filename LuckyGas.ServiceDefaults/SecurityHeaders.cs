@@ -49,6 +49,8 @@ public static class ContentSecurityPolicies
     /// <remarks>
     /// <c>ws:</c> and <c>wss:</c> to the request's own host are listed explicitly, because only
     /// CSP Level 3 browsers let <c>'self'</c> match WebSocket URLs.
+    /// NOTE: Blazor's <c>ImportMap</c> component renders an inline import map script, which
+    /// <c>script-src 'self'</c> blocks; a page that uses it needs that script's hash in the policy.
     /// </remarks>
     public const string BlazorServer =
         "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +

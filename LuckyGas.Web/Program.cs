@@ -3,7 +3,6 @@ using LuckyGas.Web.Api;
 using LuckyGas.Web.Components;
 using LuckyGas.Web.DataProtection;
 using LuckyGas.Web.Localization;
-using MudBlazor.Services;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -17,9 +16,7 @@ builder.AddStaffLocalization();
 
 builder.AddStaffApiClient();
 
-builder.Services.AddRazorComponents().AddInteractiveServerComponents();
-
-builder.Services.AddMudServices();
+builder.AddStaffUserInterface();
 
 var app = builder.Build();
 

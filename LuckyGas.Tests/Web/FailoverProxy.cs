@@ -5,8 +5,8 @@ namespace LuckyGas.Tests.Web;
 
 /// <summary>
 /// A TCP proxy on loopback that sends every new connection to the first upstream port that
-/// accepts it: the first web instance while it runs, the second once it is gone. It stands in
-/// for the edge's sticky routing with failover, so a browser keeps one address while its
+/// accepts it: the first web instance while it runs, the second once it is gone. It emulates
+/// the edge's sticky routing with failover, so a browser keeps one address while its
 /// instance dies.
 /// </summary>
 public sealed class FailoverProxy : IAsyncDisposable

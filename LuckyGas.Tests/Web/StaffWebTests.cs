@@ -149,7 +149,7 @@ public sealed class StaffWebTests(PlatformFixture fixture, StaffBrowser browser)
     }
 
     [Fact]
-    public async Task SignInPage_WrongPassword_SaysSoWithoutDetails()
+    public async Task SignIn_WrongPassword_ShowsPlainMessage()
     {
         var page = await browser.NewPageAsync();
         await page.GotoAsync(Web1 + "/orders");

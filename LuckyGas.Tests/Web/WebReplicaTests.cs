@@ -61,8 +61,8 @@ public sealed class WebReplicaTests(PlatformFixture fixture, StaffBrowser browse
         {
             KillInstance(platform, "web-1");
 
-            // The circuit's connection drops; the reconnect reaches web-2, which has no such
-            // circuit, so the page reloads there and the cookie keeps the user signed in.
+            // The circuit's connection drops, and the reconnect attempt reaches web-2, which has no
+            // such circuit. The page then reloads from web-2, and the cookie keeps the user signed in.
             await page.Locator("[data-testid='served-by']:text-is('web-2')").WaitForAsync(new() { Timeout = 90_000 });
             await StaffSession.WaitForCircuitAsync(page);
             Assert.EndsWith("/orders", page.Url, StringComparison.Ordinal);
@@ -112,7 +112,7 @@ public sealed class WebReplicaTests(PlatformFixture fixture, StaffBrowser browse
             }
         }
 
-        // The page retries by itself and shows the orders once the API answers again.
+        // The page retries by itself and shows the orders once the API responds again.
         await StaffSession.ByTestId(page, "order-table").WaitForAsync(new() { Timeout = 90_000 });
         Assert.Equal(0, await page.Locator("[data-testid='api-failure']").CountAsync());
     }

@@ -189,7 +189,7 @@ public sealed class StaffWebTests(PlatformFixture fixture, StaffBrowser browser)
         Assert.Equal(0, await StaffSession.ByTestId(page, "secret-value").CountAsync());
 
         await StaffSession.ByTestId(page, $"revoke-{name}").ClickAsync();
-        await page.Locator($"[data-testid='key-row-{name}'][data-revoked='true']").WaitForAsync();
+        await page.Locator($"[data-testid='key-row-{name}'][data-status='revoked']").WaitForAsync();
     }
 
     [Fact]

@@ -3,8 +3,6 @@ using System.Security.Claims;
 using LuckyGas.Web.Api;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
 
 namespace LuckyGas.Web.Account;
 
@@ -17,7 +15,7 @@ public static class SignInExtensions
     /// <summary>The sign-in page.</summary>
     public const string SignInPath = "/signin";
 
-    /// <summary>The sign-out endpoint, which takes a POST with an antiforgery token.</summary>
+    /// <summary>The sign-out page, whose form posts with an antiforgery token.</summary>
     public const string SignOutPath = "/signout";
 
     /// <summary>
@@ -51,14 +49,6 @@ public static class SignInExtensions
         return builder;
     }
 
-    /// <summary>Maps the sign-out endpoint.</summary>
-    public static IEndpointRouteBuilder MapSignOut(this IEndpointRouteBuilder app)
-    {
-        // A form post: minimal APIs validate the antiforgery token of form-bound endpoints.
-        app.MapPost(SignOutPath, SignOutAsync).DisableRequestTimeout();
-        return app;
-    }
-
     /// <summary>Builds the principal kept in the cookie from the API's token response.</summary>
     public static ClaimsPrincipal CreatePrincipal(TokenDto token)
     {
@@ -80,12 +70,6 @@ public static class SignInExtensions
             CookieAuthenticationDefaults.AuthenticationScheme,
             CreatePrincipal(token),
             new AuthenticationProperties { IsPersistent = false, ExpiresUtc = token.ExpiresAt });
-
-    private static async Task<RedirectHttpResult> SignOutAsync(HttpContext context, [FromForm] string? returnUrl)
-    {
-        await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
-        return TypedResults.LocalRedirect(SignInPath);
-    }
 
     private static async Task RejectExpiredTokenAsync(CookieValidatePrincipalContext context)
     {

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 
 namespace LuckyGas.Web.Api;
 
@@ -65,25 +64,29 @@ public sealed record HealthEntryDto(
     string Name, string? Kind, string Status, string? Description, double DurationMs,
     IReadOnlyDictionary<string, JsonElement>? Data);
 
-/// <summary>A tier of API keys and its limits, from <c>GET /api/v1/api-keys/tiers</c>.</summary>
-public sealed record ApiKeyTierDto(string Name)
-{
-    /// <summary>Every other field of the tier, shown as it comes.</summary>
-    [JsonExtensionData]
-    public Dictionary<string, JsonElement>? Limits { get; init; }
-}
+/// <summary>The tiers of API keys and their limits, from <c>GET /api/v1/api-keys/tiers</c>.</summary>
+public sealed record ApiKeyTiersDto(double WindowSeconds, IReadOnlyList<ApiKeyTierDto> Tiers);
 
-/// <summary>A new API key.</summary>
+/// <summary>One tier and its limits per window.</summary>
+public sealed record ApiKeyTierDto(string Name, ApiKeyLimitsDto Limits);
+
+/// <summary>Requests per window by endpoint class.</summary>
+public sealed record ApiKeyLimitsDto(int Reads, int Writes, int Expensive);
+
+/// <summary>A new API key for the signed-in user.</summary>
 public sealed record CreateApiKeyRequest(
     string? Name, string? Tier, IReadOnlyList<string> Scopes, DateTimeOffset? ExpiresAt);
 
-/// <summary>An API key without its secret.</summary>
+/// <summary>An API key without its secret. <c>Status</c> is active, revoked or expired.</summary>
 public sealed record ApiKeyDto(
-    string KeyHash, string? Name, string? Tier, IReadOnlyList<string>? Scopes, string? Prefix,
-    DateTimeOffset? CreatedAt, DateTimeOffset? ExpiresAt, DateTimeOffset? RevokedAt, string? Owner);
+    string KeyHash, string Prefix, string Name, string Tier, IReadOnlyList<string> Scopes, string Owner,
+    string Status, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, DateTimeOffset? RevokedAt);
 
-/// <summary>A created API key, with the secret that is returned this once.</summary>
-public sealed record CreatedApiKeyDto(string Secret, ApiKeyDto Key);
+/// <summary>A created API key with its secret, which the API returns only this once.</summary>
+public sealed record CreatedApiKeyDto(string Key, ApiKeyDto Details);
+
+/// <summary>A key's usage per UTC day, newest first.</summary>
+public sealed record ApiKeyUsageDto(string KeyHash, string Tier, IReadOnlyList<ApiKeyUsageDayDto> Days);
 
 /// <summary>One day of an API key's usage.</summary>
 public sealed record ApiKeyUsageDayDto(DateOnly Day, long Requests, long Rejected);

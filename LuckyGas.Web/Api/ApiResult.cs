@@ -35,7 +35,7 @@ public sealed record ApiResult<T>(T? Value, ApiFailure Failure, ApiProblem? Prob
 /// <summary>The RFC 9457 problem details of a rejected request.</summary>
 /// <param name="Status">The HTTP status code.</param>
 /// <param name="Title">The problem's summary.</param>
-/// <param name="Detail">What went wrong and what to do, when the API says.</param>
+/// <param name="Detail">What went wrong and what to do, when the API states it.</param>
 /// <param name="Errors">The invalid fields by name, such as <c>lines[0].quantity</c>, with their messages.</param>
 public sealed record ApiProblem(
     int Status, string? Title, string? Detail, IReadOnlyDictionary<string, string[]> Errors)

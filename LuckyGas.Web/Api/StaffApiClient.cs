@@ -115,7 +115,7 @@ public sealed partial class StaffApiClient(
 
         var status = (int)response.StatusCode;
 
-        // Health reports answer 503 with the full report when a dependency is down.
+        // Health reports return 503 with the full report when a dependency is down.
         if (response.StatusCode == HttpStatusCode.ServiceUnavailable &&
             response.Content.Headers.ContentType?.MediaType == "application/json")
         {

@@ -15,8 +15,8 @@ public static partial class DataProtectionExtensions
     /// </summary>
     public const string ApplicationName = "LuckyGas.Web";
 
-    // Any fixed number that no other advisory lock in the database uses; the API's migrator
-    // takes EF Core's own lock, which is session-level and uses another key.
+    // A fixed number that no other advisory lock in the database uses. The API's migrator takes
+    // EF Core's own session-level lock, with another key.
     private const long SchemaLockKey = 0x4C47_5765_6244_5031;
 
     /// <summary>

@@ -26,8 +26,6 @@ public static class StaffClaims
         /// <summary>Roles that may take and move orders and assign drivers.</summary>
         public const string Dispatch = Admin + "," + Manager + "," + Dispatcher;
 
-        /// <summary>Roles that may see the platform's health.</summary>
-        public const string Manage = Admin + "," + Manager;
     }
 
     /// <summary>Returns the API bearer token of a signed-in user, or null.</summary>
@@ -36,7 +34,4 @@ public static class StaffClaims
     /// <summary>Returns whether the user's role may dispatch (admin, manager, dispatcher).</summary>
     public static bool CanDispatch(this ClaimsPrincipal user) =>
         user.IsInRole(Roles.Admin) || user.IsInRole(Roles.Manager) || user.IsInRole(Roles.Dispatcher);
-
-    /// <summary>Returns whether the user's role may manage (admin, manager).</summary>
-    public static bool CanManage(this ClaimsPrincipal user) => user.IsInRole(Roles.Admin) || user.IsInRole(Roles.Manager);
 }

@@ -115,14 +115,6 @@ public sealed partial class StaffApiClient(
 
         var status = (int)response.StatusCode;
 
-        // Health reports return 503 with the full report when a dependency is down.
-        if (response.StatusCode == HttpStatusCode.ServiceUnavailable &&
-            response.Content.Headers.ContentType?.MediaType == "application/json")
-        {
-            var report = await response.Content.ReadFromJsonAsync<T>(Json, cancellationToken);
-            return ApiResult<T>.Ok(report!);
-        }
-
         if (status >= 500)
         {
             LogServerError(logger, request.Method.Method, request.RequestUri?.ToString(), status);

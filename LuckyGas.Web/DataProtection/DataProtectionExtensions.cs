@@ -31,11 +31,13 @@ public static partial class DataProtectionExtensions
     {
         builder.AddNpgsqlDbContext<WebKeysDbContext>(ConnectionName);
 
+        // Hosted services start in the order they were added, and data protection's own one
+        // reads the key ring at start, so the table must be created first.
+        builder.Services.AddHostedService<DataProtectionSchema>();
+
         builder.Services.AddDataProtection()
             .SetApplicationName(ApplicationName)
             .PersistKeysToDbContext<WebKeysDbContext>();
-
-        builder.Services.AddHostedService<DataProtectionSchema>();
 
         return builder;
     }

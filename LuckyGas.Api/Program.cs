@@ -2,6 +2,7 @@ using LuckyGas.Api.Data;
 using LuckyGas.Api.Data.DemoData;
 using LuckyGas.Api.Features;
 using LuckyGas.Api.Features.Auth;
+using LuckyGas.Api.Features.Monitoring;
 using LuckyGas.Api.Infrastructure;
 
 if (DatabaseMigrator.IsRequested(args))
@@ -22,6 +23,8 @@ builder.AddStaffAuthentication();
 
 builder.AddBusinessFeatures();
 
+builder.AddMonitoring();
+
 builder.AddApiDocument();
 
 var app = builder.Build();
@@ -41,6 +44,8 @@ app.MapApiDocument();
 app.MapAuthEndpoints();
 
 app.MapBusinessEndpoints();
+
+app.MapMonitoringEndpoints();
 
 app.MapDemoDataEndpoints();
 

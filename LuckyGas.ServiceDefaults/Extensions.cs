@@ -31,6 +31,15 @@ public static class Extensions
     /// </summary>
     public const string PlatformMeterPattern = "LuckyGas.*";
 
+    /// <summary>The Prometheus scraping endpoint, in the Prometheus text format.</summary>
+    public const string MetricsEndpointPath = "/metrics";
+
+    /// <summary>
+    /// The meters of the database and cache clients: Npgsql's connection pool and command
+    /// instruments, and StackExchange.Redis's operation instruments.
+    /// </summary>
+    private static readonly string[] s_clientMeters = ["Npgsql", "StackExchange.Redis"];
+
     /// <summary>
     /// Adds OpenTelemetry, default health checks, service discovery, HTTP resilience and the
     /// instance name to the application.
@@ -57,8 +66,13 @@ public static class Extensions
 
     /// <summary>
     /// Configures OpenTelemetry logging, metrics and tracing, exported over OTLP when
-    /// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set.
+    /// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set, and metrics also for Prometheus to scrape.
     /// </summary>
+    /// <remarks>
+    /// The OTLP exporter sends from a background batch, so an unreachable collector delays no
+    /// request. Request metrics carry the route template (<c>http.route</c>), never the raw
+    /// path, so unknown URLs add no series.
+    /// </remarks>
     public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder)
         where TBuilder : IHostApplicationBuilder
     {
@@ -73,11 +87,13 @@ public static class Extensions
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
-                .AddMeter(PlatformMeterPattern))
+                .AddMeter(PlatformMeterPattern)
+                .AddMeter(s_clientMeters)
+                .AddPrometheusExporter())
             .WithTracing(tracing => tracing
                 .AddSource(builder.Environment.ApplicationName)
                 .AddAspNetCoreInstrumentation(options =>
-                    options.Filter = context => !IsHealthRequest(context.Request.Path))
+                    options.Filter = context => !IsHealthRequest(context.Request.Path) && !IsMetricsRequest(context.Request.Path))
                 .AddHttpClientInstrumentation());
 
         var otlpEndpoint = builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"];
@@ -100,8 +116,8 @@ public static class Extensions
     }
 
     /// <summary>
-    /// Maps <c>/health</c> (readiness, all checks) and <c>/alive</c> (liveness) in every
-    /// environment, and names the serving instance on every response.
+    /// Maps <c>/health</c> (readiness, all checks), <c>/alive</c> (liveness) and
+    /// <c>/metrics</c> (Prometheus) in every environment.
     /// </summary>
     /// <remarks>
     /// Orchestrators and the edge probe these endpoints in production too, so they are not
@@ -115,6 +131,8 @@ public static class Extensions
         {
             Predicate = check => check.Tags.Contains(LiveTag),
         });
+
+        app.MapPrometheusScrapingEndpoint(MetricsEndpointPath);
 
         return app;
     }
@@ -137,6 +155,8 @@ public static class Extensions
             return next(context);
         });
     }
+
+    private static bool IsMetricsRequest(PathString path) => path.StartsWithSegments(MetricsEndpointPath);
 
     private static bool IsHealthRequest(PathString path) =>
         path.StartsWithSegments(HealthEndpointPath) || path.StartsWithSegments(AlivenessEndpointPath);

@@ -69,7 +69,7 @@ builder.AddInstance<Projects.LuckyGas_BackupWorker>("backup-worker", ports)
 
 // Monitoring: Prometheus scrapes every instance and exporter; Alertmanager posts to the webhook.
 var slackWebhookUrl = builder.AddOptionalSecret("slack-webhook-url");
-builder.AddMonitoring(state, ports, postgres, pgbouncer, redis, slackWebhookUrl);
+builder.AddMonitoring(state, ports, postgres, redis, slackWebhookUrl);
 
 builder.AddReadinessReport(state);
 

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
@@ -89,6 +90,7 @@ public static class Extensions
                 .AddRuntimeInstrumentation()
                 .AddMeter(PlatformMeterPattern)
                 .AddMeter(s_clientMeters)
+                .AddView(RenameNonCounterCounts)
                 .AddPrometheusExporter())
             .WithTracing(tracing => tracing
                 .AddSource(builder.Environment.ApplicationName)
@@ -154,6 +156,27 @@ public static class Extensions
             });
             return next(context);
         });
+    }
+
+    /// <summary>
+    /// Appends <c>.current</c> to gauges and up-down counters named <c>*.count</c>, such as
+    /// <c>dotnet.thread_pool.thread.count</c> and Npgsql's <c>db.client.connection.count</c>.
+    /// </summary>
+    /// <remarks>
+    /// Prometheus reserves the <c>_count</c> suffix for histograms and summaries, and
+    /// <c>promtool check metrics</c> rejects other metrics named so. The new name keeps the
+    /// OpenTelemetry name as its prefix, so a search for it still finds the series.
+    /// </remarks>
+    private static MetricStreamConfiguration? RenameNonCounterCounts(Instrument instrument)
+    {
+        var type = instrument.GetType();
+        var definition = type.IsGenericType ? type.GetGenericTypeDefinition() : type;
+        var isNonMonotonic = definition == typeof(UpDownCounter<>) || definition == typeof(ObservableUpDownCounter<>) ||
+            definition == typeof(ObservableGauge<>) || definition == typeof(Gauge<>);
+
+        return isNonMonotonic && instrument.Name.EndsWith(".count", StringComparison.Ordinal)
+            ? new MetricStreamConfiguration { Name = instrument.Name + ".current" }
+            : null;
     }
 
     private static bool IsMetricsRequest(PathString path) => path.StartsWithSegments(MetricsEndpointPath);

@@ -15,7 +15,7 @@ public static class OptionalSecretParameter
         return builder.AddParameter(name, new EmptyParameterDefault(), secret: true);
     }
 
-    /// <summary>An empty default that writes nothing into the manifest, so deployment asks for a value.</summary>
+    /// <summary>An empty default that writes nothing into the manifest, so deployment prompts for a value.</summary>
     private sealed class EmptyParameterDefault : ParameterDefault
     {
         public override string GetDefaultValue() => string.Empty;

@@ -21,21 +21,20 @@ public static class MonitoringExtensions
     ];
 
     /// <summary>
-    /// Adds <c>postgres-N-exporter</c> for each node, <c>pgbouncer-exporter</c>,
-    /// <c>redis-N-exporter</c> for each data node, <c>sentinel-N-exporter</c> for each sentinel,
+    /// Adds <c>postgres-N-exporter</c> for each node, <c>redis-N-exporter</c> for each data node, <c>sentinel-N-exporter</c> for each sentinel,
     /// <c>node-exporter</c>, <c>alertmanager</c> (notifying the <c>slack-webhook-url</c> webhook)
     /// and <c>prometheus</c>, which scrapes every project instance and exporter every 15 s and
     /// evaluates <c>Monitoring/alert-rules.yml</c>.
     /// </summary>
     /// <remarks>
     /// Exporters run as <c>nobody</c> when the AppHost runs as root, and sign in to PostgreSQL
-    /// and pgBouncer as <see cref="PostgresCluster.MonitoringRole"/>. node_exporter's textfile
+    /// as <see cref="PostgresCluster.MonitoringRole"/>. node_exporter's textfile
     /// collector reads <c>node-exporter/</c> in the state folder, where other parts of the AppHost
     /// write <c>*.prom</c> files.
     /// </remarks>
     public static IResourceBuilder<ExecutableResource> AddMonitoring(
         this IDistributedApplicationBuilder builder, StateDirectory state, PortRegistry ports,
-        PostgresCluster postgres, IResourceBuilder<ExecutableResource> pgBouncer, RedisCluster redis,
+        PostgresCluster postgres, RedisCluster redis,
         IResourceBuilder<ParameterResource> slackWebhookUrl)
     {
         var monitoringPassword = postgres.MonitoringPassword;
@@ -56,17 +55,9 @@ public static class MonitoringExtensions
             Track("postgres", node.Name, port);
         }
 
-        // The pgBouncer exporter connects once at start-up, so it waits for pgBouncer.
-        var pgBouncerPort = pgBouncer.Resource.Annotations.OfType<EndpointAnnotation>().Single().Port!.Value;
-        var pgBouncerExporterPort = ports.GetPort("pgbouncer-exporter");
-        builder.AddExporter("pgbouncer-exporter", "/usr/bin/prometheus-pgbouncer-exporter", pgBouncerExporterPort, state,
-                "--host", "127.0.0.1", "--port", Format(pgBouncerExporterPort),
-                "--pgbouncer-host", "127.0.0.1", "--pgbouncer-port", Format(pgBouncerPort),
-                "--pgbouncer-user", PostgresCluster.MonitoringRole)
-            .WithEnvironment("PGPASSWORD", monitoringPassword)
-            .WithParentRelationship(pgBouncer)
-            .WaitFor(pgBouncer);
-        Track("pgbouncer", pgBouncer.Resource.Name, pgBouncerExporterPort);
+        // NOTE: Debian 12's prometheus-pgbouncer-exporter 1.7 exits at start against pgBouncer 1.18,
+        // because it reads the SHOW STATS column total_requests, which pgBouncer 1.8 removed. The
+        // API exports pgBouncer's active and waiting clients instead (luckygas_pgbouncer_clients_*).
 
         foreach (var (job, instance) in redis.Nodes.Select(node => ("redis", node)).Concat(redis.Sentinels.Select(sentinel => ("sentinel", sentinel))))
         {

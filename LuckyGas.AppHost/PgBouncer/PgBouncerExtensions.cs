@@ -53,10 +53,8 @@ public static class PgBouncerExtensions
         {
             var appPassword = await cluster.AppPassword.Resource.GetValueAsync(cancellationToken);
             var postgresPassword = await cluster.PostgresPassword.Resource.GetValueAsync(cancellationToken);
-            var monitoringPassword = await cluster.MonitoringPassword.Resource.GetValueAsync(cancellationToken);
             await File.WriteAllTextAsync(authFile,
-                $"\"{PostgresCluster.AppRole}\" \"{appPassword}\"\n\"postgres\" \"{postgresPassword}\"\n" +
-                $"\"{PostgresCluster.MonitoringRole}\" \"{monitoringPassword}\"\n", cancellationToken);
+                $"\"{PostgresCluster.AppRole}\" \"{appPassword}\"\n\"postgres\" \"{postgresPassword}\"\n", cancellationToken);
             File.SetUnixFileMode(authFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
             account.GiveOwnership(authFile);
         });

@@ -16,8 +16,7 @@ public sealed record PostgresCluster(
     IResourceBuilder<ParameterResource> MonitoringPassword)
 {
     /// <summary>
-    /// The role of postgres_exporter and the pgBouncer exporter: a member of <c>pg_monitor</c> in
-    /// PostgreSQL and a <c>stats_users</c> entry in pgBouncer, with no access to the data.
+    /// The role of postgres_exporter: a member of <c>pg_monitor</c>, with no access to the data.
     /// </summary>
     public const string MonitoringRole = "luckygas_monitor";
 

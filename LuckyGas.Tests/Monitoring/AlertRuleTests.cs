@@ -27,7 +27,7 @@ public sealed partial class AlertRuleTests
     }
 
     [Fact]
-    public void AlertRules_EveryAlertHasSeveritySummaryRunbookAndTests()
+    public void AlertRules_EveryAlert_IsDocumented()
     {
         var rules = AlertRules.Load();
         var tests = File.ReadAllText(Path.Combine(Promtool.MonitoringDirectory, "alert-rules.test.yml"));

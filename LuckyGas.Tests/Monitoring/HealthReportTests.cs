@@ -130,7 +130,7 @@ public sealed class HealthReportTests(MonitoringPlatformFixture fixture)
         var replica = Entries(before).Single(entry => entry.GetProperty("kind").GetString() == "redis-replica")
             .GetProperty("data").GetProperty("endpoint").GetString()!;
 
-        // CLIENT PAUSE ALL holds every client's commands, as a hung server would. The replica is
+        // CLIENT PAUSE ALL delays every client's commands, as a hung server would. The replica is
         // paused rather than the master, because Sentinel fails a master over after 2 s.
         await using (var redis = await ConnectionMultiplexer.ConnectAsync(
             $"{replica},password={fixture.Platform.Secrets.RedisPassword},allowAdmin=true"))

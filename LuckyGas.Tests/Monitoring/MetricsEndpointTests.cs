@@ -25,7 +25,7 @@ public sealed partial class MetricsEndpointTests(MonitoringPlatformFixture fixtu
 
         Assert.True(exitCode == 0, output);
         Assert.Contains("http_server_request_duration_seconds_bucket", metrics, StringComparison.Ordinal);
-        Assert.Contains("process_runtime_dotnet_gc_collections_count_total", metrics, StringComparison.Ordinal);
+        Assert.Contains("dotnet_gc_collections_total", metrics, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -37,8 +37,9 @@ public sealed partial class MetricsEndpointTests(MonitoringPlatformFixture fixtu
 
         var metrics = await client.GetStringAsync("/metrics", cancellationToken);
 
-        Assert.Contains("db_client_connection", metrics, StringComparison.Ordinal);
-        Assert.Contains("luckygas_business_", metrics, StringComparison.Ordinal);
+        Assert.Contains("db_client_connection_count_current", metrics, StringComparison.Ordinal);
+        Assert.Contains("luckygas_redis_client_operations_total", metrics, StringComparison.Ordinal);
+        Assert.Contains("luckygas_business_orders_created_total", metrics, StringComparison.Ordinal);
     }
 
     [Fact]

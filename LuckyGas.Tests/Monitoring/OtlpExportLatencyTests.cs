@@ -29,8 +29,8 @@ public sealed class OtlpExportLatencyTests
         var baseline = await MeasureAsync(otlpEndpoint: null, cancellationToken);
         var closed = await MeasureAsync($"http://127.0.0.1:{ClosedPort()}", cancellationToken);
 
-        // NOTE: measured on a shared 2-core machine, so the margins are wide; an exporter that
-        // waited for its collector on the request path would add its connect timeout per request.
+        // NOTE: the margins are wide because the suite shares two cores with builds. An exporter
+        // that waited for its collector on the request path would add its connect timeout per request.
         Assert.True(closed.Median <= baseline.Median + TimeSpan.FromMilliseconds(5),
             $"Median {closed.Median.TotalMilliseconds:F2} ms with a closed OTLP endpoint, {baseline.Median.TotalMilliseconds:F2} ms without.");
         Assert.True(closed.P95 <= baseline.P95 * 2 + TimeSpan.FromMilliseconds(20),

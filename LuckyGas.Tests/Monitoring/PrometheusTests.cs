@@ -11,7 +11,7 @@ public sealed class PrometheusTests(MonitoringPlatformFixture fixture)
     private static readonly string[] s_expectedTargets =
     [
         "api-1", "api-2", "web-1", "web-2", "backup-worker",
-        "postgres-1", "postgres-2", "postgres-3", "pgbouncer",
+        "postgres-1", "postgres-2", "postgres-3",
         "redis-1", "redis-2", "sentinel-1", "sentinel-2", "sentinel-3",
         "node-exporter", "prometheus", "alertmanager",
     ];

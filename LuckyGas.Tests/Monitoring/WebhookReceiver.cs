@@ -64,7 +64,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
                 Bodies.Enqueue(await reader.ReadToEndAsync());
             }
 
-            // Slack answers "ok" with HTTP 200.
+            // Slack returns "ok" with HTTP 200.
             context.Response.StatusCode = 200;
             await using (var writer = new StreamWriter(context.Response.OutputStream))
             {

@@ -21,16 +21,19 @@ public static class MonitoringExtensions
 
         builder.Services.AddSingleton<BusinessMetrics>();
         builder.Services.AddHostedService<BusinessGaugeRefresher>();
+        builder.Services.AddSingleton<RedisClientMetrics>();
 
         builder.Services.AddSingleton<IDependencyCheck, PostgresNodesCheck>();
-        builder.Services.AddSingleton<IDependencyCheck, PgBouncerPoolsCheck>();
+        builder.Services.AddSingleton<PgBouncerPoolsCheck>();
+        builder.Services.AddSingleton<IDependencyCheck>(services => services.GetRequiredService<PgBouncerPoolsCheck>());
+        builder.Services.AddHostedService<PgBouncerPoolMetrics>();
         builder.Services.AddSingleton<IDependencyCheck, RedisNodesCheck>();
         builder.Services.AddSingleton<IDependencyCheck, RedisSentinelsCheck>();
         builder.Services.AddSingleton<IDependencyCheck, HostResourcesCheck>();
         builder.Services.AddScoped<ComprehensiveHealthService>();
 
-        // A health check without a timeout would hold /health and the report for as long as its
-        // dependency hangs; this bounds every check registered without one, by any feature.
+        // A health check without a timeout holds /health and the report for as long as its
+        // dependency hangs. This gives every check registered without one, by any feature, a timeout.
         builder.Services.AddSingleton<IPostConfigureOptions<HealthCheckServiceOptions>, HealthCheckTimeouts>();
 
         return builder;

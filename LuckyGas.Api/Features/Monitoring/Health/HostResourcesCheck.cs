@@ -46,7 +46,6 @@ internal sealed class HostResourcesCheck(IOptions<MonitoringOptions> options, IH
             ["memoryTotalBytes"] = memoryTotal,
             ["memoryAvailableBytes"] = memoryAvailable,
             ["diskPath"] = diskPath,
-            ["diskMountPoint"] = drive.RootDirectory.FullName,
             ["diskTotalBytes"] = drive.TotalSize,
             ["diskAvailableBytes"] = drive.AvailableFreeSpace,
         };

@@ -1,4 +1,7 @@
+using System.Collections.Concurrent;
 using System.Globalization;
+using System.Net;
+using LuckyGas.Api.Infrastructure;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using StackExchange.Redis;
 
@@ -8,9 +11,16 @@ namespace LuckyGas.Api.Features.Monitoring.Health;
 /// Reports each Redis data node the shared connection is connected to: its role and memory used against
 /// <c>maxmemory</c>. Degraded above 90% of the limit; Unhealthy and critical when no master responds.
 /// </summary>
-internal sealed class RedisNodesCheck(IConnectionMultiplexer multiplexer) : IDependencyCheck
+/// <remarks>
+/// StackExchange.Redis treats INFO as an admin command, so the check sends it over its own
+/// connection to each node, opened with <c>allowAdmin</c> and the password of the shared one.
+/// </remarks>
+internal sealed class RedisNodesCheck(IConnectionMultiplexer multiplexer, IConfiguration configuration)
+    : IDependencyCheck, IAsyncDisposable
 {
     private const double NearLimitFraction = 0.9;
+
+    private readonly ConcurrentDictionary<string, Lazy<Task<ConnectionMultiplexer>>> _adminConnections = new(StringComparer.Ordinal);
 
     public string Name => "redis";
 
@@ -21,7 +31,7 @@ internal sealed class RedisNodesCheck(IConnectionMultiplexer multiplexer) : IDep
     public async Task<IReadOnlyList<HealthEntry>> CheckAsync(CancellationToken cancellationToken)
     {
         var servers = multiplexer.GetServers();
-        var entries = await Task.WhenAll(servers.Select(server => DescribeAsync(server, cancellationToken)));
+        var entries = await Task.WhenAll(servers.Select(server => DescribeAsync(server, AdminServerAsync(server.EndPoint), cancellationToken)));
         var result = entries.ToList();
         if (!result.Any(entry => Equals(entry.Data.GetValueOrDefault("role"), "master") && entry.Status != HealthStatus.Unhealthy))
         {
@@ -32,10 +42,41 @@ internal sealed class RedisNodesCheck(IConnectionMultiplexer multiplexer) : IDep
         return result;
     }
 
-    private static async Task<HealthEntry> DescribeAsync(IServer server, CancellationToken cancellationToken)
+    public async ValueTask DisposeAsync()
     {
+        foreach (var connection in _adminConnections.Values.Where(lazy => lazy.IsValueCreated))
+        {
+            await (await connection.Value).DisposeAsync();
+        }
+    }
+
+    private async Task<IServer> AdminServerAsync(EndPoint endpoint)
+    {
+        var key = endpoint.ToString() ?? string.Empty;
+        var connection = _adminConnections.GetOrAdd(key, _ => new Lazy<Task<ConnectionMultiplexer>>(() =>
+        {
+            var shared = ConfigurationOptions.Parse(
+                configuration.GetConnectionString(DataAccessExtensions.RedisConnectionName) ?? string.Empty);
+            var options = new ConfigurationOptions
+            {
+                EndPoints = { endpoint },
+                Password = shared.Password,
+                AllowAdmin = true,
+                AbortOnConnectFail = false,
+                ConnectTimeout = 2000,
+                SyncTimeout = 2000,
+                AsyncTimeout = 2000,
+            };
+            return ConnectionMultiplexer.ConnectAsync(options);
+        }));
+        return (await connection.Value).GetServer(endpoint);
+    }
+
+    private static async Task<HealthEntry> DescribeAsync(IServer shared, Task<IServer> adminServer, CancellationToken cancellationToken)
+    {
+        var server = await adminServer.WaitAsync(cancellationToken);
         var name = $"redis {server.EndPoint}";
-        if (!server.IsConnected)
+        if (!shared.IsConnected && !server.IsConnected)
         {
             return HealthEntry.Create(name, "redis-node", HealthStatus.Unhealthy, $"Redis {server.EndPoint} is not connected.");
         }

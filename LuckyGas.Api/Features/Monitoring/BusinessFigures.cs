@@ -47,7 +47,8 @@ public static class BusinessFigures
     public static async Task<BusinessFiguresResponse> ComputeAsync(
         LuckyGasDbContext database, BusinessPeriod period, CancellationToken cancellationToken)
     {
-        var (from, to) = (period.From, period.To);
+        // Npgsql writes timestamptz parameters only with offset 0, and the period is in Asia/Taipei.
+        var (from, to) = (period.From.ToUniversalTime(), period.To.ToUniversalTime());
 
         var created = await database.Orders.AsNoTracking()
             .Where(order => order.CreatedAt >= from && order.CreatedAt < to)
@@ -70,8 +71,8 @@ public static class BusinessFigures
 
         return new BusinessFiguresResponse(
             period.Name,
-            from,
-            to,
+            period.From,
+            period.To,
             created.Sum(row => row.Count),
             byStatus,
             delivered.Count,

@@ -2,6 +2,7 @@ using LuckyGas.Api.Data;
 using LuckyGas.Api.Data.DemoData;
 using LuckyGas.Api.Features;
 using LuckyGas.Api.Features.Auth;
+using LuckyGas.Api.Features.Monitoring;
 using LuckyGas.Api.Features.Security;
 using LuckyGas.Api.Infrastructure;
 
@@ -22,6 +23,8 @@ builder.AddDataAccess();
 builder.AddStaffAuthentication();
 
 builder.AddBusinessFeatures();
+
+builder.AddMonitoring();
 
 builder.AddApiDocument();
 
@@ -48,6 +51,8 @@ app.MapApiDocument();
 app.MapAuthEndpoints();
 
 app.MapBusinessEndpoints();
+
+app.MapMonitoringEndpoints();
 
 app.MapDemoDataEndpoints();
 

@@ -1,5 +1,6 @@
 using LuckyGas.AppHost.Applications;
 using LuckyGas.AppHost.Hosting;
+using LuckyGas.AppHost.Monitoring;
 using LuckyGas.AppHost.PgBouncer;
 using LuckyGas.AppHost.Postgres;
 using LuckyGas.AppHost.Redis;
@@ -49,6 +50,7 @@ var api = builder.AddInstances<Projects.LuckyGas_Api>("api", instances: 2, ports
         .WithReference(database.Write)
         .WithReference(database.Read)
         .WithReference(redisConnection)
+        .WithEnvironment("Monitoring__DiskPath", state.Path)
         .WaitForCompletion(migrations)
         .WaitFor(pgbouncer)
         .WaitFor(redis.Group));
@@ -68,6 +70,10 @@ builder.AddInstance<Projects.LuckyGas_BackupWorker>("backup-worker", ports)
     .WithEnvironment("S3__ServiceUrl", S3Store.GetServiceUrl(s3))
     .WaitFor(postgres.Group)
     .WaitFor(s3);
+
+// Monitoring: Prometheus scrapes every instance and exporter; Alertmanager posts to the webhook.
+var slackWebhookUrl = builder.AddOptionalSecret("slack-webhook-url");
+builder.AddMonitoring(state, ports, postgres, redis, slackWebhookUrl);
 
 builder.AddReadinessReport(state);
 

@@ -5,12 +5,21 @@ namespace LuckyGas.AppHost.Postgres;
 /// <param name="Nodes">The nodes, in node id order; <c>postgres-1</c> is the first primary.</param>
 /// <param name="PostgresPassword">The password of the <c>postgres</c> superuser.</param>
 /// <param name="AppPassword">The password of the <c>luckygas</c> role that owns the database.</param>
+/// <param name="MonitoringPassword">
+/// The password of the <see cref="MonitoringRole"/> role, which the exporters sign in with.
+/// </param>
 public sealed record PostgresCluster(
     IResourceBuilder<Hosting.ResourceGroup> Group,
     IReadOnlyList<PostgresNode> Nodes,
     IResourceBuilder<ParameterResource> PostgresPassword,
-    IResourceBuilder<ParameterResource> AppPassword)
+    IResourceBuilder<ParameterResource> AppPassword,
+    IResourceBuilder<ParameterResource> MonitoringPassword)
 {
+    /// <summary>
+    /// The role of postgres_exporter: a member of <c>pg_monitor</c>, with no access to the data.
+    /// </summary>
+    public const string MonitoringRole = "luckygas_monitor";
+
     /// <summary>The database the platform's applications use.</summary>
     public const string DatabaseName = "luckygas";
 

@@ -23,6 +23,7 @@ public static class PostgresClusterExtensions
         var postgresPassword = builder.AddGeneratedSecret("postgres-password");
         var replicationPassword = builder.AddGeneratedSecret("replication-password");
         var appPassword = builder.AddGeneratedSecret("db-password");
+        var monitoringPassword = builder.AddGeneratedSecret("monitoring-password");
 
         var nodeIds = new[] { 1, 2, 3 };
         var nodePorts = nodeIds.ToDictionary(id => id, id => ports.GetPort(NodeName(id)));
@@ -44,6 +45,7 @@ public static class PostgresClusterExtensions
                 .WithNodeEnvironment(id, port, nodeDirectory, postgresPassword, replicationPassword)
                 .WithEnvironment("CLUSTER_NODES", clusterNodes)
                 .WithEnvironment("APP_PASSWORD", appPassword)
+                .WithEnvironment("MONITORING_PASSWORD", monitoringPassword)
                 .WithHealthCheck(name)
                 .WithParentRelationship(group);
 
@@ -62,7 +64,7 @@ public static class PostgresClusterExtensions
             _ => new PostgresClusterHealthCheck(nodes.Select(node => (node.Name, node.Port)).ToList(), postgresPassword.Resource),
             failureStatus: null, tags: null));
 
-        return new PostgresCluster(group, nodes, postgresPassword, appPassword);
+        return new PostgresCluster(group, nodes, postgresPassword, appPassword, monitoringPassword);
     }
 
     private static string NodeName(int id) => $"postgres-{id}";

@@ -23,6 +23,9 @@ public sealed class PlatformSecrets
     /// <summary>The key that signs staff bearer tokens.</summary>
     public string TokenSigningKey { get; } = NewSecret();
 
+    /// <summary>The password of the monitoring role that the exporters sign in with.</summary>
+    public string MonitoringPassword { get; } = NewSecret();
+
     /// <summary>The password of the bootstrapped <c>admin</c> account.</summary>
     public string AdminPassword { get; } = NewSecret();
 
@@ -35,6 +38,7 @@ public sealed class PlatformSecrets
         $"--Parameters:redis-password={RedisPassword}",
         $"--Parameters:token-signing-key={TokenSigningKey}",
         $"--Parameters:admin-password={AdminPassword}",
+        $"--Parameters:monitoring-password={MonitoringPassword}",
     ];
 
     private static string NewSecret() => Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();

@@ -79,7 +79,7 @@ public static class PredictionEndpoints
     }
 
     /// <summary>Loads delivered orders as (time, kilograms) per customer.</summary>
-    private static async Task<Dictionary<long, List<PastDelivery>>> LoadHistoriesAsync(
+    internal static async Task<Dictionary<long, List<PastDelivery>>> LoadHistoriesAsync(
         LuckyGasDbContext database, long? customerId, CancellationToken cancellationToken)
     {
         var delivered = database.Orders.AsNoTracking()

@@ -127,9 +127,8 @@ public sealed class ManifestTests(PublishedManifest published) : IClassFixture<P
     public void CommittedManifest_ContainsNoUserSecretValue()
     {
         // The AppHost keeps run-mode secrets in its user secrets on a developer's machine.
-        var secretsFile = Path.Combine(
-            Environment.GetFolderPath(Environment.SpecialFolder.ApplicationData),
-            "Microsoft", "UserSecrets", "luckygas-apphost-8f3b2c61", "secrets.json");
+        var secretsFile = Microsoft.Extensions.Configuration.UserSecrets.PathHelper
+            .GetSecretsPathFromSecretsId("luckygas-apphost-8f3b2c61");
         var committed = File.ReadAllText(AppHostPublisher.CommittedManifestPath);
         var values = File.Exists(secretsFile)
             ? JsonNode.Parse(File.ReadAllText(secretsFile))!.AsObject()

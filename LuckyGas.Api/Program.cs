@@ -2,6 +2,7 @@ using LuckyGas.Api.Data;
 using LuckyGas.Api.Data.DemoData;
 using LuckyGas.Api.Features;
 using LuckyGas.Api.Features.Auth;
+using LuckyGas.Api.Features.Security;
 using LuckyGas.Api.Infrastructure;
 
 if (DatabaseMigrator.IsRequested(args))
@@ -24,11 +25,17 @@ builder.AddBusinessFeatures();
 
 builder.AddApiDocument();
 
+builder.AddRequestSecurity();
+
 var app = builder.Build();
 
 app.UseInstanceHeader();
 
+app.UseSecurityHeaders(headers => headers.PathPolicies["/scalar"] = ContentSecurityPolicies.ApiReference);
+
 app.UseApiProblemDetails();
+
+app.UseRequestSecurity();
 
 app.UseAuthentication();
 
@@ -43,5 +50,9 @@ app.MapAuthEndpoints();
 app.MapBusinessEndpoints();
 
 app.MapDemoDataEndpoints();
+
+app.MapSecurityEndpoints();
+
+app.MapFaultEndpoint(app.Environment);
 
 app.Run();

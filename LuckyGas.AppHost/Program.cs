@@ -25,6 +25,7 @@ var database = builder.AddPostgresConnectionStrings(postgres, pgbouncer);
 
 // Migrations: the API in migrate-only mode, run once on the primary before any API instance.
 var migrations = builder.AddDatabaseMigrator<Projects.LuckyGas_Api>(database.Migrations)
+    .WithReference(builder.AddPostgresAdminConnectionString(postgres))
     .WaitFor(postgres.Group);
 
 // Redis: two data nodes watched by three sentinels, through which clients find the master.

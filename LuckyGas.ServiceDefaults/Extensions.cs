@@ -52,6 +52,8 @@ public static class Extensions
 
         builder.Services.AddSingleton(InstanceIdentity.FromConfiguration(builder.Configuration));
 
+        builder.Services.RemoveServerHeader();
+
         return builder;
     }
 

@@ -6,6 +6,8 @@ var app = builder.Build();
 
 app.UseInstanceHeader();
 
+app.UseSecurityHeaders(headers => headers.ContentSecurityPolicy = ContentSecurityPolicies.BlazorServer);
+
 app.MapDefaultEndpoints();
 
 app.Run();

@@ -94,3 +94,22 @@ internal sealed class IdempotencyRecordConfiguration : IEntityTypeConfiguration<
         builder.HasIndex(record => record.ExpiresAt);
     }
 }
+
+internal sealed class AuditLogEntryConfiguration : IEntityTypeConfiguration<AuditLogEntry>
+{
+    public void Configure(EntityTypeBuilder<AuditLogEntry> builder)
+    {
+        // A schema of its own, so that after the migration the application role is neither the
+        // owner of the table nor of its schema (a schema owner may drop any table in it).
+        builder.ToTable("audit_log", "audit");
+        builder.Property(entry => entry.Id).ValueGeneratedNever();
+        builder.Property(entry => entry.Kind).HasMaxLength(64);
+        builder.Property(entry => entry.Actor).HasMaxLength(128);
+        builder.Property(entry => entry.ClientIp).HasMaxLength(64);
+        builder.Property(entry => entry.Subject).HasMaxLength(200);
+        builder.Property(entry => entry.PreviousHash).HasMaxLength(64).IsFixedLength();
+        builder.Property(entry => entry.Hash).HasMaxLength(64).IsFixedLength();
+        builder.HasIndex(entry => entry.OccurredAt);
+        builder.HasIndex(entry => entry.Kind);
+    }
+}

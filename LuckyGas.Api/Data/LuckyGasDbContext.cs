@@ -23,6 +23,8 @@ public abstract class LuckyGasDbContext(DbContextOptions options) : DbContext(op
 
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
 
+    public DbSet<AuditLogEntry> AuditLog => Set<AuditLogEntry>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(LuckyGasDbContext).Assembly);

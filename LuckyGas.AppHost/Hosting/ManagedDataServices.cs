@@ -9,8 +9,8 @@ namespace LuckyGas.AppHost.Hosting;
 /// </summary>
 /// <remarks>
 /// Publishing with <c>--LuckyGas:ManagedDataServices=true</c> writes <c>luckygas-write</c>,
-/// <c>luckygas-read</c>, <c>luckygas-migrations</c> and <c>luckygas-redis</c> as connection-string
-/// parameters and leaves the database and cache containers and their passwords out of the
+/// <c>luckygas-read</c>, <c>luckygas-migrations</c>, <c>luckygas-admin</c> and
+/// <c>luckygas-redis</c> as connection-string parameters and leaves the database and cache containers and their passwords out of the
 /// manifest. Run mode ignores the switch.
 /// </remarks>
 public static class ManagedDataServices

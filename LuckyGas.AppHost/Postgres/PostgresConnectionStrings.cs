@@ -12,7 +12,7 @@ public static class PostgresConnectionStrings
     /// node is the primary.
     /// </summary>
     /// <remarks>
-    /// In run mode ports are written as numbers rather than endpoint references: a connection
+    /// In run mode ports are written as numbers rather than endpoint references. A connection
     /// string that references a node waits for that node to start, and a fenced former primary
     /// never starts until it is rejoined, which must not keep the applications down.
     /// With <see cref="ManagedDataServices"/> the three are parameters that the operator supplies.
@@ -20,9 +20,9 @@ public static class PostgresConnectionStrings
     public static PostgresConnections AddPostgresConnectionStrings(
             this IDistributedApplicationBuilder builder, PostgresCluster cluster, IResourceBuilder<IResourceWithEndpoints> pgBouncer)
     {
-        var (pgBouncerAddress, nodeAddresses) = builder.ExecutionContext.IsPublishMode
-            ? (HostAndPort(pgBouncer, ";Port="), cluster.Nodes.Select(node => HostAndPort(node.Server, ":")).ToList())
-            : (Loopback(FixedPort(pgBouncer), ";Port="), cluster.Nodes.Select(node => Loopback(node.Port, ":")).ToList());
+        var pgBouncerAddress = builder.ExecutionContext.IsPublishMode
+            ? HostAndPort(pgBouncer, ";Port=")
+            : Loopback(FixedPort(pgBouncer), ";Port=");
         var password = cluster.AppPassword.Resource;
         var database = PostgresCluster.DatabaseName;
         var role = PostgresCluster.AppRole;
@@ -34,7 +34,7 @@ public static class PostgresConnectionStrings
 
         // Standbys first; Npgsql balances across the hosts that are standbys and uses the
         // primary only when no standby responds. The list covers every node because roles move.
-        var hosts = JoinHosts(nodeAddresses);
+        var hosts = NodeHosts(builder, cluster);
         var read = builder.AddDataConnectionString("luckygas-read", ReferenceExpression.Create(
             $"Host={hosts};Database={database};Username={role};Password={password};Target Session Attributes=prefer-standby;Load Balance Hosts=true"));
 
@@ -44,6 +44,18 @@ public static class PostgresConnectionStrings
             $"Host={hosts};Database={database};Username={role};Password={password};Target Session Attributes=primary"));
 
         return new PostgresConnections(write, read, migrations);
+    }
+
+    /// <summary>
+    /// Returns the comma-separated <c>host:port</c> list of every node, for an Npgsql
+    /// <c>Host</c> setting: loopback ports in run mode, endpoint references in publish mode.
+    /// </summary>
+    internal static ReferenceExpression NodeHosts(IDistributedApplicationBuilder builder, PostgresCluster cluster)
+    {
+        var addresses = builder.ExecutionContext.IsPublishMode
+            ? cluster.Nodes.Select(node => HostAndPort(node.Server, ":")).ToList()
+            : cluster.Nodes.Select(node => Loopback(node.Port, ":")).ToList();
+        return JoinHosts(addresses);
     }
 
     private static int FixedPort(IResourceBuilder<IResourceWithEndpoints> server)

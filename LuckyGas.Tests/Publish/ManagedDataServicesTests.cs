@@ -6,7 +6,7 @@ namespace LuckyGas.Tests.Publish;
 /// </summary>
 public sealed class ManagedDataServicesTests(PublishedManagedManifest published) : IClassFixture<PublishedManagedManifest>
 {
-    private static readonly string[] s_connectionStrings = ["luckygas-write", "luckygas-read", "luckygas-migrations", "luckygas-redis"];
+    private static readonly string[] s_connectionStrings = ["luckygas-write", "luckygas-read", "luckygas-migrations", "luckygas-admin", "luckygas-redis"];
 
     [Fact]
     public void Manifest_ValidatesAgainstSchema()

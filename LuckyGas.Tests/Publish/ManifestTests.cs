@@ -171,7 +171,7 @@ public sealed class ManifestTests(PublishedManifest published) : IClassFixture<P
         [
             "postgres-1", "postgres-2", "postgres-3", "pgbouncer",
             "redis-1", "redis-2", "sentinel-1", "sentinel-2", "sentinel-3",
-            "luckygas-write", "luckygas-read", "luckygas-migrations", "luckygas-redis",
+            "luckygas-write", "luckygas-read", "luckygas-migrations", "luckygas-admin", "luckygas-redis",
             "db-migrations", "api", "web", "backup-worker",
         ];
 
@@ -270,6 +270,7 @@ public sealed class ManifestTests(PublishedManifest published) : IClassFixture<P
         var migrations = ConnectionStringOf("luckygas-migrations");
 
         Assert.Equal("{luckygas-migrations.connectionString}", environment["ConnectionStrings__luckygas-migrations"]);
+        Assert.Equal("{luckygas-admin.connectionString}", environment["ConnectionStrings__luckygas-admin"]);
         Assert.Contains("Target Session Attributes=primary", migrations, StringComparison.Ordinal);
         Assert.DoesNotContain("{pgbouncer.", migrations, StringComparison.Ordinal);
     }

@@ -1,5 +1,7 @@
 using System.Security.Claims;
+using LuckyGas.Api.Features.Audit;
 using LuckyGas.Api.Features.Auth;
+using LuckyGas.Api.Features.Security;
 using LuckyGas.Api.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -35,6 +37,7 @@ public static partial class DemoDataEndpoints
         WriteDbContext database,
         TimeProvider clock,
         ILoggerFactory loggerFactory,
+        IAuditLog audit,
         CancellationToken cancellationToken)
     {
         var logger = loggerFactory.CreateLogger(typeof(DemoDataSeeder));
@@ -44,6 +47,13 @@ public static partial class DemoDataEndpoints
 
         var summary = await DemoDataSeeder.ResetAsync(database, clock, logger, chosenSeed, cancellationToken);
         await ConsistentReads.SetTokenAsync(context, database, cancellationToken);
+        await audit.WriteAsync(new AuditEvent(AuditEventKinds.DemoDataReset, caller,
+            RequestSecurityMiddleware.ClientAddress(context),
+            Details: new Dictionary<string, string?>
+            {
+                ["seed"] = chosenSeed.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["customers"] = summary.Customers.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            }), cancellationToken);
         return TypedResults.Ok(summary);
     }
 

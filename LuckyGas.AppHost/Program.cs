@@ -53,10 +53,13 @@ var api = builder.AddInstances<Projects.LuckyGas_Api>("api", instances: 2, ports
         .WaitFor(pgbouncer)
         .WaitFor(redis.Group));
 
-// Staff web application: calls the API through service discovery.
+// Staff web application: calls the API through service discovery; its data protection keys
+// live in Postgres (through pgBouncer), so every instance reads the others' cookies.
 builder.AddInstances<Projects.LuckyGas_Web>("web", instances: 2, ports)
     .ForEach(instance => instance
         .WithApiReference(api)
+        .WithReference(database.Write)
+        .WaitFor(pgbouncer)
         .WaitFor(api[0]));
 
 // Backup worker: dumps from a standby, uploads to S3 and reports to a Slack-compatible webhook.

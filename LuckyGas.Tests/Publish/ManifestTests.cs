@@ -261,6 +261,7 @@ public sealed class ManifestTests(PublishedManifest published) : IClassFixture<P
         var environment = EnvironmentOf("web");
 
         Assert.Equal("{api.bindings.http.url}", environment["services__api__http__0"]);
+        Assert.Equal("{luckygas-write.connectionString}", environment["ConnectionStrings__luckygas-write"]);
     }
 
     [Fact]

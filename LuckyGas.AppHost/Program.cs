@@ -31,10 +31,10 @@ var migrations = builder.AddDatabaseMigrator<Projects.LuckyGas_Api>(database.Mig
 
 // Redis: two data nodes watched by three sentinels, through which clients find the master.
 var redis = builder.AddRedisCluster(state, ports);
-var redisConnection = builder.AddConnectionString("luckygas-redis", redis.ConnectionString);
+var redisConnection = builder.AddDataConnectionString("luckygas-redis", redis.ConnectionString);
 
-// S3: a local S3-compatible store for backups (run mode only).
-var s3 = builder.AddS3Store(state, ports);
+// S3: a local S3-compatible store for backups in run mode; a bucket named by parameters in publish mode.
+var backupStorage = builder.AddBackupStorage(state, ports);
 
 // Staff sign-in: the key that signs bearer tokens and the first admin account's password.
 var tokenSigningKey = builder.AddGeneratedSecret("token-signing-key");
@@ -64,12 +64,13 @@ builder.AddInstances<Projects.LuckyGas_Web>("web", instances: 2, ports)
         .WaitFor(pgbouncer)
         .WaitFor(api[0]));
 
-// Backup worker: dumps from a standby and uploads to S3.
+// Backup worker: dumps from a standby, uploads to S3 and reports to a Slack-compatible webhook.
+var slackWebhookUrl = builder.AddOptionalSecret("slack-webhook-url");
 builder.AddInstance<Projects.LuckyGas_BackupWorker>("backup-worker", ports)
     .WithReference(database.Read)
-    .WithEnvironment("S3__ServiceUrl", S3Store.GetServiceUrl(s3))
-    .WaitFor(postgres.Group)
-    .WaitFor(s3);
+    .WithBackupStorage(backupStorage)
+    .WithEnvironment("Notifications__SlackWebhookUrl", slackWebhookUrl)
+    .WaitFor(postgres.Group);
 
 // Monitoring: Prometheus scrapes every instance and exporter; Alertmanager posts to the webhook.
 var slackWebhookUrl = builder.AddOptionalSecret("slack-webhook-url");

@@ -17,4 +17,14 @@ public static class SecretParameters
         var value = new GenerateParameterDefault { MinLength = 32, Special = false };
         return builder.AddParameter(name, value, secret: true, persist: true);
     }
+
+    /// <summary>
+    /// Adds a secret parameter that may stay empty, such as a webhook URL whose absence turns a
+    /// feature off. No value is generated, so the operator sets it or leaves it empty.
+    /// </summary>
+    public static IResourceBuilder<ParameterResource> AddOptionalSecret(
+        this IDistributedApplicationBuilder builder, string name)
+    {
+        return builder.AddParameter(name, string.Empty, secret: true);
+    }
 }

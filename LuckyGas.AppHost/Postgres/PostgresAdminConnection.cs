@@ -1,3 +1,5 @@
+using LuckyGas.AppHost.Hosting;
+
 namespace LuckyGas.AppHost.Postgres;
 
 /// <summary>Adds the superuser connection that only the migrator gets.</summary>
@@ -15,12 +17,12 @@ public static class PostgresAdminConnection
     /// so that the application role may append to it but not change it. Changing an owner to a
     /// role the caller is not a member of takes a superuser. The API instances never get it.
     /// </remarks>
-    public static IResourceBuilder<ConnectionStringResource> AddPostgresAdminConnectionString(
+    public static IResourceBuilder<IResourceWithConnectionString> AddPostgresAdminConnectionString(
         this IDistributedApplicationBuilder builder, PostgresCluster cluster)
     {
-        var hosts = string.Join(',', cluster.Nodes.Select(node => $"127.0.0.1:{node.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)}"));
+        var hosts = PostgresConnectionStrings.NodeHosts(builder, cluster);
         var password = cluster.PostgresPassword.Resource;
-        return builder.AddConnectionString(Name, ReferenceExpression.Create(
+        return builder.AddDataConnectionString(Name, ReferenceExpression.Create(
             $"Host={hosts};Database={PostgresCluster.DatabaseName};Username=postgres;Password={password};Target Session Attributes=primary"));
     }
 }

@@ -29,9 +29,13 @@ public sealed record PostgresCluster(
 
 /// <summary>One PostgreSQL node and its repmgrd.</summary>
 /// <param name="Id">The repmgr node id, from 1.</param>
-/// <param name="Server">The PostgreSQL server resource.</param>
-/// <param name="Port">The port the server listens on, on 127.0.0.1.</param>
-public sealed record PostgresNode(int Id, IResourceBuilder<ExecutableResource> Server, int Port)
+/// <param name="Server">
+/// The PostgreSQL server resource: a host process in run mode, a container in publish mode.
+/// </param>
+/// <param name="Port">
+/// The port the server listens on: on 127.0.0.1 in run mode, inside its container in publish mode.
+/// </param>
+public sealed record PostgresNode(int Id, IResourceBuilder<IResourceWithEndpoints> Server, int Port)
 {
     /// <summary>The resource name, such as <c>postgres-1</c>.</summary>
     public string Name => Server.Resource.Name;

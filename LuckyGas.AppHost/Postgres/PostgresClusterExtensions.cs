@@ -3,7 +3,7 @@ using LuckyGas.AppHost.Hosting;
 
 namespace LuckyGas.AppHost.Postgres;
 
-/// <summary>Adds the PostgreSQL cluster as host processes for run mode.</summary>
+/// <summary>Adds the PostgreSQL cluster: host processes in run mode, containers in publish mode.</summary>
 public static class PostgresClusterExtensions
 {
     private const string BinDirectory = "/usr/lib/postgresql/15/bin";
@@ -15,7 +15,8 @@ public static class PostgresClusterExtensions
     /// <remarks>
     /// <c>postgres-1</c> is the primary on the first start; the other nodes clone from it. Each
     /// node keeps the role its state folder records on later starts. The nodes are named for the
-    /// node, not the role, because roles move on failover.
+    /// node, not the role, because roles move on failover. In publish mode the nodes are
+    /// containers instead (<see cref="PostgresContainers"/>), with repmgrd inside each.
     /// </remarks>
     public static PostgresCluster AddPostgresCluster(
         this IDistributedApplicationBuilder builder, StateDirectory state, PortRegistry ports, ServerAccount account)
@@ -26,10 +27,15 @@ public static class PostgresClusterExtensions
         var monitoringPassword = builder.AddGeneratedSecret("monitoring-password");
 
         var nodeIds = new[] { 1, 2, 3 };
+        var group = builder.AddResourceGroup("postgres", "PostgresCluster", "postgres-cluster");
+        if (builder.ExecutionContext.IsPublishMode)
+        {
+            return builder.AddPostgresContainers(group, postgresPassword, replicationPassword, appPassword, nodeIds);
+        }
+
         var nodePorts = nodeIds.ToDictionary(id => id, id => ports.GetPort(NodeName(id)));
         var clusterNodes = string.Join(' ', nodeIds.Select(id => $"{id}:{nodePorts[id]}:{state.Combine(NodeName(id))}"));
 
-        var group = builder.AddResourceGroup("postgres", "PostgresCluster", "postgres-cluster");
         var nodes = new List<PostgresNode>();
 
         foreach (var id in nodeIds)
@@ -67,7 +73,7 @@ public static class PostgresClusterExtensions
         return new PostgresCluster(group, nodes, postgresPassword, appPassword, monitoringPassword);
     }
 
-    private static string NodeName(int id) => $"postgres-{id}";
+    internal static string NodeName(int id) => $"postgres-{id}";
 
     private static IResourceBuilder<ExecutableResource> WithNodeEnvironment(
         this IResourceBuilder<ExecutableResource> builder, int id, int port, string nodeDirectory,

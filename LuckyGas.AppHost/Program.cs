@@ -73,7 +73,6 @@ builder.AddInstance<Projects.LuckyGas_BackupWorker>("backup-worker", ports)
     .WaitFor(postgres.Group);
 
 // Monitoring: Prometheus scrapes every instance and exporter; Alertmanager posts to the webhook.
-var slackWebhookUrl = builder.AddOptionalSecret("slack-webhook-url");
 builder.AddMonitoring(state, ports, postgres, redis, slackWebhookUrl);
 
 builder.AddReadinessReport(state);

@@ -30,7 +30,7 @@ public static class PostgresClusterExtensions
         var group = builder.AddResourceGroup("postgres", "PostgresCluster", "postgres-cluster");
         if (builder.ExecutionContext.IsPublishMode)
         {
-            return builder.AddPostgresContainers(group, postgresPassword, replicationPassword, appPassword, nodeIds);
+            return builder.AddPostgresContainers(group, postgresPassword, replicationPassword, appPassword, monitoringPassword, nodeIds);
         }
 
         var nodePorts = nodeIds.ToDictionary(id => id, id => ports.GetPort(NodeName(id)));

@@ -22,11 +22,13 @@ public static class PostgresContainers
     internal static PostgresCluster AddPostgresContainers(
         this IDistributedApplicationBuilder builder, IResourceBuilder<ResourceGroup> group,
         IResourceBuilder<ParameterResource> postgresPassword, IResourceBuilder<ParameterResource> replicationPassword,
-        IResourceBuilder<ParameterResource> appPassword, IReadOnlyList<int> nodeIds)
+        IResourceBuilder<ParameterResource> appPassword, IResourceBuilder<ParameterResource> monitoringPassword,
+        IReadOnlyList<int> nodeIds)
     {
         postgresPassword.ExcludeWhenManaged();
         replicationPassword.ExcludeWhenManaged();
         appPassword.ExcludeWhenManaged();
+        monitoringPassword.ExcludeWhenManaged();
 
         var servers = nodeIds.ToDictionary(id => id, id => builder.AddPostgres(PostgresClusterExtensions.NodeName(id), password: postgresPassword));
 
@@ -50,11 +52,12 @@ public static class PostgresContainers
                 .WithEnvironment("CLUSTER_HOSTS", hosts)
                 .WithEnvironment("REPLICATION_PASSWORD", replicationPassword)
                 .WithEnvironment("APP_PASSWORD", appPassword)
+                .WithEnvironment("MONITORING_PASSWORD", monitoringPassword)
                 .WithParentRelationship(group)
                 .ExcludeWhenManaged();
             nodes.Add(new PostgresNode(id, server, ContainerPort));
         }
 
-        return new PostgresCluster(group, nodes, postgresPassword, appPassword);
+        return new PostgresCluster(group, nodes, postgresPassword, appPassword, monitoringPassword);
     }
 }

@@ -9,7 +9,7 @@
 # Environment: NODE_ID, NODE_NAME (the repmgr node name and the name listed in
 # synchronous_standby_names), NODE_HOST (the node's host name on the container network),
 # CLUSTER_HOSTS ("host:port" of every node, separated by spaces), POSTGRES_PASSWORD,
-# REPLICATION_PASSWORD, APP_PASSWORD.
+# REPLICATION_PASSWORD, APP_PASSWORD, MONITORING_PASSWORD.
 set -euo pipefail
 
 export NODE_DIR=/var/lib/postgresql/data
@@ -71,11 +71,14 @@ bootstrap_primary() {
         -d postgres -v ON_ERROR_STOP=1 -q <<'SQL'
 \getenv replication_password REPLICATION_PASSWORD
 \getenv app_password APP_PASSWORD
+\getenv monitoring_password MONITORING_PASSWORD
 CREATE ROLE repmgr WITH LOGIN SUPERUSER REPLICATION PASSWORD :'replication_password';
 CREATE DATABASE repmgr OWNER repmgr;
 ALTER ROLE repmgr SET search_path TO repmgr, "$user", public;
 CREATE ROLE luckygas WITH LOGIN PASSWORD :'app_password';
 CREATE DATABASE luckygas OWNER luckygas;
+-- postgres_exporter signs in with this role: pg_monitor reads the statistics views and nothing else.
+CREATE ROLE luckygas_monitor WITH LOGIN PASSWORD :'monitoring_password' IN ROLE pg_monitor;
 SQL
     "$PG_BINDIR/repmgr" -f "$repmgr_config" primary register >&2
     "$PG_BINDIR/pg_ctl" -D "$data" -w -m fast stop >&2

@@ -1,4 +1,5 @@
 using LuckyGas.AppHost.Applications;
+using LuckyGas.AppHost.Edge;
 using LuckyGas.AppHost.Hosting;
 using LuckyGas.AppHost.PgBouncer;
 using LuckyGas.AppHost.Postgres;
@@ -53,7 +54,7 @@ var api = builder.AddInstances<Projects.LuckyGas_Api>("api", instances: 2, ports
         .WaitFor(redis.Group));
 
 // Staff web application: calls the API through service discovery.
-builder.AddInstances<Projects.LuckyGas_Web>("web", instances: 2, ports)
+var web = builder.AddInstances<Projects.LuckyGas_Web>("web", instances: 2, ports)
     .ForEach(instance => instance
         .WithApiReference(api)
         .WaitFor(api[0]));
@@ -64,6 +65,9 @@ builder.AddInstance<Projects.LuckyGas_BackupWorker>("backup-worker", ports)
     .WithEnvironment("S3__ServiceUrl", S3Store.GetServiceUrl(s3))
     .WaitFor(postgres.Group)
     .WaitFor(s3);
+
+// Edge: nginx with TLS in front of the API and web instances.
+builder.AddEdge(state, ports, api, web);
 
 builder.AddReadinessReport(state);
 

@@ -25,7 +25,8 @@ public sealed class EdgeCertificates
 
     private static readonly TimeSpan s_authorityLifetime = TimeSpan.FromDays(3650);
 
-    // Browsers reject server certificates valid for more than 398 days.
+    // Safari and Chrome reject server certificates issued since September 2020 that are valid
+    // for more than 398 days.
     private static readonly TimeSpan s_serverLifetime = TimeSpan.FromDays(397);
 
     private EdgeCertificates(string authorityDirectory, string serverDirectory)
@@ -50,9 +51,6 @@ public sealed class EdgeCertificates
 
     /// <summary>When the server certificate expires.</summary>
     public DateTimeOffset ServerExpiry { get; private set; }
-
-    /// <summary>Whether this start created the authority, so the developer must trust it anew.</summary>
-    public bool CreatedAuthority { get; private set; }
 
     /// <summary>
     /// Loads the certificates, creating the authority when it is missing and the server
@@ -87,7 +85,6 @@ public sealed class EdgeCertificates
         WritePrivateKey(AuthorityKeyPath, key);
         WriteAtomically(AuthorityCertificatePath, authority.ExportCertificatePem(), UnixFileMode.UserRead |
             UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
-        CreatedAuthority = true;
         return authority;
     }
 

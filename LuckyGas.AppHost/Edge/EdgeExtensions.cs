@@ -18,7 +18,7 @@ public static class EdgeExtensions
     public const string HttpPortName = "edge-http";
 
     /// <summary>
-    /// The path that nginx answers itself with 200 on both ports, for probes; the only HTTP path
+    /// The probe path, for which nginx itself returns 200 on both ports. It is the only HTTP path
     /// that is not redirected to HTTPS.
     /// </summary>
     public const string HealthPath = "/edge/health";
@@ -31,7 +31,7 @@ public static class EdgeExtensions
 
     /// <summary>
     /// The configuration key of the API requests a client may send above the sustained rate at
-    /// once before the edge answers 429 (default 400).
+    /// once before the edge returns 429 (default 400).
     /// </summary>
     public const string ApiBurstKey = "Edge:ApiBurst";
 
@@ -44,7 +44,7 @@ public static class EdgeExtensions
     /// Adds an <c>edge</c> resource that runs nginx with TLS on the <c>https</c> endpoint and a
     /// redirect on the <c>http</c> endpoint, routing <c>/api/</c> to <paramref name="api"/> and
     /// everything else to <paramref name="web"/>. It starts once every instance is healthy and is
-    /// healthy while nginx answers <see cref="HealthPath"/> over HTTPS with the local CA.
+    /// healthy while nginx returns 200 for <see cref="HealthPath"/> over HTTPS with the local CA.
     /// </summary>
     /// <remarks>
     /// On the first start the AppHost creates a local certificate authority in

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace LuckyGas.AppHost.Edge;
 
 /// <summary>
-/// Checks that nginx answers its probe path over HTTPS with a certificate that chains to the
+/// Checks that nginx returns 200 for its probe path over HTTPS with a certificate that chains to the
 /// local CA.
 /// </summary>
 /// <param name="httpsPort">The edge's HTTPS port on 127.0.0.1.</param>
@@ -23,7 +23,7 @@ internal sealed class EdgeHealthCheck(int httpsPort, string authorityPath) : IHe
             using var client = CreateClient(authorityPath);
             using var response = await client.GetAsync(url, cancellationToken);
             return response.StatusCode == HttpStatusCode.OK
-                ? HealthCheckResult.Healthy($"nginx answers {EdgeExtensions.HealthPath} over HTTPS.")
+                ? HealthCheckResult.Healthy($"nginx returns 200 for {EdgeExtensions.HealthPath} over HTTPS.")
                 : HealthCheckResult.Unhealthy($"GET {url} returned HTTP {(int)response.StatusCode}.");
         }
         catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException or IOException or CryptographicException)

@@ -44,7 +44,7 @@ public sealed class EdgeTests(PlatformFixture fixture)
         using var probe = await client.GetAsync(EdgeExtensions.HealthPath, cancellationToken);
         Assert.Equal(HttpStatusCode.OK, probe.StatusCode);
 
-        // Unauthenticated, so the API answers 401 itself.
+        // Unauthenticated, so the API itself returns 401.
         using var api = await client.GetAsync("/api/v1/auth/me", cancellationToken);
         Assert.Equal(HttpStatusCode.Unauthorized, api.StatusCode);
         Assert.Matches("^api-[12]$", EdgeClients.SingleHeader(api, "X-Served-By"));

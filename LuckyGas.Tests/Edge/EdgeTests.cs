@@ -165,8 +165,8 @@ public sealed class EdgeTests(PlatformFixture fixture)
             using var first = await client.GetAsync("/", cancellationToken);
             var instance = EdgeClients.SingleHeader(first, "X-Served-By");
             firstInstances.Add(instance);
-            var setCookie = EdgeClients.SingleHeader(first, "Set-Cookie");
-            Assert.StartsWith("luckygas_edge=", setCookie, StringComparison.Ordinal);
+            var setCookie = AffinityCookie(first);
+            Assert.NotNull(setCookie);
             Assert.Contains("Secure", setCookie, StringComparison.Ordinal);
             Assert.Contains("HttpOnly", setCookie, StringComparison.Ordinal);
             cookie ??= setCookie.Split(';')[0];
@@ -181,7 +181,7 @@ public sealed class EdgeTests(PlatformFixture fixture)
             message.Headers.Add("Cookie", cookie);
             using var response = await client.SendAsync(message, cancellationToken);
             Assert.Equal(cookieInstance, EdgeClients.SingleHeader(response, "X-Served-By"));
-            Assert.False(response.Headers.Contains("Set-Cookie"), "A client with the cookie must not get a new one.");
+            Assert.Null(AffinityCookie(response));
         }
     }
 
@@ -193,7 +193,8 @@ public sealed class EdgeTests(PlatformFixture fixture)
 
         using var negotiate = await client.PostAsync("/_blazor/negotiate?negotiateVersion=1", null, cancellationToken);
         Assert.Equal(HttpStatusCode.OK, negotiate.StatusCode);
-        var cookie = EdgeClients.SingleHeader(negotiate, "Set-Cookie").Split(';')[0];
+        var cookie = AffinityCookie(negotiate)?.Split(';')[0];
+        Assert.NotNull(cookie);
         using var negotiation = JsonDocument.Parse(await negotiate.Content.ReadAsStringAsync(cancellationToken));
         var connectionToken = negotiation.RootElement.GetProperty("connectionToken").GetString();
 
@@ -246,6 +247,12 @@ public sealed class EdgeTests(PlatformFixture fixture)
             await Task.Delay(TimeSpan.FromSeconds(2), CancellationToken.None);
         }
     }
+
+    /// <summary>Returns the edge's affinity cookie from the response's Set-Cookie headers, if any.</summary>
+    private static string? AffinityCookie(HttpResponseMessage response) =>
+        response.Headers.TryGetValues("Set-Cookie", out var values)
+            ? values.SingleOrDefault(value => value.StartsWith("luckygas_edge=", StringComparison.Ordinal))
+            : null;
 
     [Fact]
     public void CertificateExpiry_IsWrittenForNodeExporter()

@@ -12,7 +12,7 @@ using Npgsql;
 
 namespace LuckyGas.Tests.Edge;
 
-/// <summary>Starts its own platform for tests that stop API instances behind the edge.</summary>
+/// <summary>Starts its own platform for tests that kill API instances behind the edge.</summary>
 public sealed class EdgeFailoverFixture : IAsyncLifetime
 {
     private readonly string _stateDirectory = Directory.CreateTempSubdirectory("luckygas-edge-").FullName;
@@ -41,7 +41,7 @@ public sealed class EdgeFailoverFixture : IAsyncLifetime
 }
 
 /// <summary>
-/// Stops API instances through their Aspire resources while requests flow through the edge:
+/// Kills API instances while requests flow through the edge, then starts them again through Aspire:
 /// idempotent requests move to the other instance, and a POST is never sent twice.
 /// </summary>
 public sealed class EdgeFailoverTests(EdgeFailoverFixture fixture) : IClassFixture<EdgeFailoverFixture>
@@ -51,7 +51,7 @@ public sealed class EdgeFailoverTests(EdgeFailoverFixture fixture) : IClassFixtu
     private PlatformInstance Platform => fixture.Platform;
 
     [Fact]
-    public async Task ApiInstanceStopped_UnderGetStream_NoRequestFails()
+    public async Task ApiInstanceKilled_UnderGetStream_NoRequestFails()
     {
         var cancellationToken = TestContext.Token(TimeSpan.FromMinutes(3));
         using var client = EdgeClients.Create(Platform);
@@ -84,7 +84,7 @@ public sealed class EdgeFailoverTests(EdgeFailoverFixture fixture) : IClassFixtu
         try
         {
             await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
-            await StopAsync("api-1", cancellationToken);
+            await KillAsync("api-1", cancellationToken);
             await Task.Delay(TimeSpan.FromSeconds(3), cancellationToken);
         }
         finally
@@ -110,15 +110,15 @@ public sealed class EdgeFailoverTests(EdgeFailoverFixture fixture) : IClassFixtu
     }
 
     [Fact]
-    public async Task PostInFlight_ToStoppedInstance_IsNotReplayed()
+    public async Task PostInFlight_ToKilledInstance_IsNotReplayed()
     {
         var cancellationToken = TestContext.Token(TimeSpan.FromMinutes(4));
         using var client = EdgeClients.Create(Platform);
         var token = await EdgeClients.SignInAsync(client, Platform, cancellationToken);
         var customerId = await CreateCustomerAsync(client, token, cancellationToken);
 
-        // With api-2 stopped, the edge can send the POST only to api-1.
-        await StopAsync("api-2", cancellationToken);
+        // With api-2 dead, the edge can send the POST only to api-1.
+        await KillAsync("api-2", cancellationToken);
 
         // A row lock on the customer makes the order's foreign-key check wait, which keeps the
         // POST in flight on api-1 for as long as this transaction lives.
@@ -154,12 +154,11 @@ public sealed class EdgeFailoverTests(EdgeFailoverFixture fixture) : IClassFixtu
 
         try
         {
-            await StopAsync("api-1", cancellationToken);
+            await KillAsync("api-1", cancellationToken);
 
             // A replay to api-2 would wait on the same row lock, still held, so a response now
             // can only be the edge's own error.
-            // The edge returns 502 when api-1 closes the connection; api-1 returns 500 itself when
-            // it cancels the request during shutdown before closing it.
+            // The kill resets the connection, so the edge returns 502; a 500 would come from api-1.
             using var response = await postTask.WaitAsync(TimeSpan.FromSeconds(90), cancellationToken);
             Assert.True(response.StatusCode is HttpStatusCode.BadGateway or HttpStatusCode.InternalServerError,
                 $"The in-flight POST returned {(int)response.StatusCode}, expected 502 from the edge or 500 from api-1.");
@@ -201,15 +200,27 @@ public sealed class EdgeFailoverTests(EdgeFailoverFixture fixture) : IClassFixtu
         return response.Headers.TryGetValues("X-Served-By", out var values) ? values.Single() : "(none)";
     }
 
-    private async Task StopAsync(string resourceName, CancellationToken cancellationToken)
+    /// <summary>
+    /// Kills the instance's process (SIGKILL), as a crash would, and waits until Aspire reports the
+    /// resource ended. Aspire's stop command is not used, because in Aspire 13.6.5 it returned
+    /// "Failed to stop resource" for these project resources.
+    /// </summary>
+    private async Task KillAsync(string resourceName, CancellationToken cancellationToken)
     {
-        var commands = Platform.App.Services.GetRequiredService<ResourceCommandService>();
-        var result = await commands.ExecuteCommandAsync(resourceName, KnownResourceCommands.StopCommand, cancellationToken);
-        Assert.True(result.Success, $"Stopping {resourceName} failed: {result.Message}");
+        var notifications = Platform.App.Services.GetRequiredService<ResourceNotificationService>();
+        Assert.True(notifications.TryGetCurrentState(resourceName, out var current), $"{resourceName} has no state.");
+        var pidProperty = current.Snapshot.Properties.FirstOrDefault(property => property.Name == "executable.pid");
+        Assert.True(pidProperty?.Value is not null, $"{resourceName} reports no executable.pid.");
+        var pid = Convert.ToInt32(pidProperty.Value, System.Globalization.CultureInfo.InvariantCulture);
+
+        using (var process = Process.GetProcessById(pid))
+        {
+            process.Kill(entireProcessTree: true);
+        }
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(TimeSpan.FromSeconds(60));
-        await Platform.App.Services.GetRequiredService<ResourceNotificationService>().WaitForResourceAsync(resourceName,
+        await notifications.WaitForResourceAsync(resourceName,
             resourceEvent => KnownResourceStates.TerminalStates.Contains(resourceEvent.Snapshot.State?.Text), timeout.Token);
     }
 

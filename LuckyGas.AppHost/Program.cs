@@ -1,4 +1,5 @@
 using LuckyGas.AppHost.Applications;
+using LuckyGas.AppHost.Edge;
 using LuckyGas.AppHost.Hosting;
 using LuckyGas.AppHost.Monitoring;
 using LuckyGas.AppHost.PgBouncer;
@@ -57,7 +58,7 @@ var api = builder.AddInstances<Projects.LuckyGas_Api>("api", instances: 2, ports
 
 // Staff web application: calls the API through service discovery; its data protection keys
 // live in Postgres (through pgBouncer), so every instance reads the others' cookies.
-builder.AddInstances<Projects.LuckyGas_Web>("web", instances: 2, ports)
+var web = builder.AddInstances<Projects.LuckyGas_Web>("web", instances: 2, ports)
     .ForEach(instance => instance
         .WithApiReference(api)
         .WithReference(database.Write)
@@ -74,6 +75,9 @@ builder.AddInstance<Projects.LuckyGas_BackupWorker>("backup-worker", ports)
 
 // Monitoring: Prometheus scrapes every instance and exporter; Alertmanager posts to the webhook.
 builder.AddMonitoring(state, ports, postgres, redis, slackWebhookUrl);
+
+// Edge: nginx with TLS in front of the API and web instances.
+builder.AddEdge(state, ports, api, web);
 
 builder.AddReadinessReport(state);
 

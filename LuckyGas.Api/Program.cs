@@ -2,6 +2,7 @@ using LuckyGas.Api.Data;
 using LuckyGas.Api.Data.DemoData;
 using LuckyGas.Api.Features;
 using LuckyGas.Api.Features.Auth;
+using LuckyGas.Api.Features.Backups;
 using LuckyGas.Api.Infrastructure;
 
 if (DatabaseMigrator.IsRequested(args))
@@ -24,6 +25,8 @@ builder.AddBusinessFeatures();
 
 builder.AddApiDocument();
 
+builder.AddBackupForwarding();
+
 var app = builder.Build();
 
 app.UseInstanceHeader();
@@ -43,5 +46,7 @@ app.MapAuthEndpoints();
 app.MapBusinessEndpoints();
 
 app.MapDemoDataEndpoints();
+
+app.MapBackupEndpoints();
 
 app.Run();

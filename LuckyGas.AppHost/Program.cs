@@ -1,4 +1,5 @@
 using LuckyGas.AppHost.Applications;
+using LuckyGas.AppHost.Backups;
 using LuckyGas.AppHost.Hosting;
 using LuckyGas.AppHost.PgBouncer;
 using LuckyGas.AppHost.Postgres;
@@ -58,12 +59,14 @@ builder.AddInstances<Projects.LuckyGas_Web>("web", instances: 2, ports)
         .WithApiReference(api)
         .WaitFor(api[0]));
 
-// Backup worker: dumps from a standby and uploads to S3.
-builder.AddInstance<Projects.LuckyGas_BackupWorker>("backup-worker", ports)
-    .WithReference(database.Read)
-    .WithEnvironment("S3__ServiceUrl", S3Store.GetServiceUrl(s3))
-    .WaitFor(postgres.Group)
-    .WaitFor(s3);
+// Backups: dumped from a standby, encrypted, uploaded to S3 and restored on pg-verify to verify.
+var verificationServer = builder.AddVerificationServer(state, ports, account, postgres.PostgresPassword);
+var backupWorker = builder.AddBackupWorker(state, ports, database.Read, s3, verificationServer,
+        postgres.PostgresPassword, tokenSigningKey)
+    .WithBackupCommands(api[0], adminPassword)
+    .WaitFor(postgres.Group);
+api.ForEach(instance => instance
+    .WithReference(backupWorker));
 
 builder.AddReadinessReport(state);
 

@@ -27,7 +27,7 @@ public static class BackupWorkerExtensions
 
         // Optional: empty means outcomes are only logged. A generated default would be a URL that
         // goes nowhere, so the default is an empty value that configuration can override.
-        var slackWebhookUrl = builder.AddParameter("slack-webhook-url", "", secret: true);
+        var slackWebhookUrl = builder.AddOptionalSecret("slack-webhook-url");
 
         var backups = state.Combine("backups");
         Directory.CreateDirectory(backups);

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Starts pg-verify, the standalone PostgreSQL server that backup verification restores into.
-# It is not part of the replicated cluster and never holds production data beyond the scratch
+# It is not part of the replicated cluster and never contains production data beyond the scratch
 # databases that a verification creates and drops.
 #
 # Environment: NODE_NAME, NODE_DIR, NODE_PORT, PG_BINDIR, POSTGRES_PASSWORD.

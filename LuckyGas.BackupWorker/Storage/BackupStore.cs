@@ -13,7 +13,7 @@ public sealed record StoredObject(string Key, string Name, long Size, DateTimeOf
 /// <summary>The backup objects in S3: uploads with SHA-256 metadata, listing, download and deletion.</summary>
 public sealed partial class BackupStore(IAmazonS3 s3, IOptions<S3Options> options, ILogger<BackupStore> logger)
 {
-    /// <summary>The user metadata key that holds the SHA-256 of the encrypted file.</summary>
+    /// <summary>The user metadata key that contains the SHA-256 of the encrypted file.</summary>
     public const string Sha256MetadataKey = "sha256";
 
     private S3Options Settings => options.Value;

@@ -55,7 +55,7 @@ public static class BackupRestorer
             }
             catch (IOException)
             {
-                // pg_restore has already exited; its exit code says why.
+                // pg_restore has already exited, and its exit code gives the reason.
             }
 
             await process.WaitForExitAsync(cancellationToken);

@@ -149,3 +149,53 @@ public sealed class WebhookReceiver : IDisposable
         }
     }
 }
+
+/// <summary>Records the measurements of one instrument of the backup worker's meter.</summary>
+public sealed class MeasurementRecorder : IDisposable
+{
+    private readonly System.Diagnostics.Metrics.MeterListener _listener = new();
+    private readonly List<(double Value, Dictionary<string, object?> Tags)> _measurements = [];
+
+    /// <summary>Starts recording <paramref name="instrumentName"/> on the <c>LuckyGas.BackupWorker</c> meter.</summary>
+    public MeasurementRecorder(string instrumentName)
+    {
+        _listener.InstrumentPublished = (instrument, listener) =>
+        {
+            if (instrument.Meter.Name == BackupMetrics.MeterName && instrument.Name == instrumentName)
+            {
+                listener.EnableMeasurementEvents(instrument);
+            }
+        };
+        _listener.SetMeasurementEventCallback<long>((_, value, tags, _) => Add(value, tags));
+        _listener.SetMeasurementEventCallback<double>((_, value, tags, _) => Add(value, tags));
+        _listener.Start();
+    }
+
+    /// <summary>The measurements so far, with their tags.</summary>
+    public IReadOnlyList<(double Value, Dictionary<string, object?> Tags)> Measurements
+    {
+        get
+        {
+            lock (_measurements)
+            {
+                return [.. _measurements];
+            }
+        }
+    }
+
+    public void Dispose() => _listener.Dispose();
+
+    private void Add(double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    {
+        var copy = new Dictionary<string, object?>(StringComparer.Ordinal);
+        foreach (var tag in tags)
+        {
+            copy[tag.Key] = tag.Value;
+        }
+
+        lock (_measurements)
+        {
+            _measurements.Add((value, copy));
+        }
+    }
+}

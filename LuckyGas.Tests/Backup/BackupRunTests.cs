@@ -81,7 +81,7 @@ public sealed class BackupRunTests(PlatformFixture fixture)
     public async Task OlderPgDump_IsReported()
     {
         var cancellationToken = TestContext.Token(TimeSpan.FromMinutes(1));
-        // Only PostgreSQL 15 is installed here, so a script that prints an older version stands in for pg_dump 14.
+        // Only PostgreSQL 15 is installed here, so a script that prints an older version replaces pg_dump 14 here.
         var fake = Path.Combine(Path.GetTempPath(), $"pg_dump-14-{Guid.NewGuid():N}");
         await File.WriteAllTextAsync(fake, "#!/bin/sh\necho 'pg_dump (PostgreSQL) 14.13 (Debian 14.13-1)'\n", cancellationToken);
         File.SetUnixFileMode(fake, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
@@ -116,6 +116,7 @@ public sealed class BackupRunTests(PlatformFixture fixture)
             cancellationToken);
 
         using var webhook = new WebhookReceiver();
+        using var failures = new MeasurementRecorder("luckygas_backup_failures");
         await using var harness = BackupHarness.Create(platform, new Dictionary<string, string?>
         {
             ["Backup:Database"] = database,
@@ -152,6 +153,9 @@ public sealed class BackupRunTests(PlatformFixture fixture)
             _ => Task.FromResult(webhook.Bodies), bodies => bodies.Count > 0, TimeSpan.FromSeconds(10), cancellationToken);
         var text = Assert.Single(notification);
         Assert.Contains("FAILED at step dump", text, StringComparison.Ordinal);
+        var failure = Assert.Single(failures.Measurements);
+        Assert.Equal(1, failure.Value);
+        Assert.Equal("dump", failure.Tags["step"]);
 
         await PlatformConnections.ExecuteAsync(platform.Superuser(primary), $"DROP DATABASE {database} WITH (FORCE)", CancellationToken.None);
     }
@@ -168,6 +172,8 @@ public sealed class BackupRunTests(PlatformFixture fixture)
         {
             ["Backup:VerifyAfterBackup"] = "false",
         });
+        using var sizes = new MeasurementRecorder("luckygas_backup_size_bytes");
+        using var lastSuccess = new MeasurementRecorder("luckygas_backup_last_success_timestamp_seconds");
 
         BackupRun run;
         try
@@ -201,6 +207,9 @@ public sealed class BackupRunTests(PlatformFixture fixture)
 
         Assert.True(run.Status == BackupRunStatus.Succeeded, run.Error);
         Assert.Equal($"127.0.0.1:{platform.PortOf(primary)} (primary)", run.Source);
+        Assert.Equal(run.SizeBytes, (long)Assert.Single(sizes.Measurements).Value);
+        Assert.InRange(Assert.Single(lastSuccess.Measurements).Value,
+            DateTimeOffset.UtcNow.AddMinutes(-5).ToUnixTimeSeconds(), DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 1);
     }
 
     [Fact]
@@ -219,9 +228,9 @@ public sealed class BackupRunTests(PlatformFixture fixture)
             ["Backup:VerifyAfterBackup"] = "false",
         }))
         {
-            var made = await harness.Services.GetRequiredService<BackupRunner>()
+            var backup = await harness.Services.GetRequiredService<BackupRunner>()
                 .RunAsync(BackupRunKind.Backup, BackupTrigger.Request, cancellationToken);
-            Assert.True(made.Status == BackupRunStatus.Succeeded, made.Error);
+            Assert.True(backup.Status == BackupRunStatus.Succeeded, backup.Error);
         }
 
         var target = $"readme_{Guid.NewGuid():N}"[..20];

@@ -19,7 +19,7 @@ public static class DumpSourceSelector
     /// <summary>
     /// Probes every host of <paramref name="connectionString"/> (a multi-host Npgsql connection
     /// string such as <c>Host=127.0.0.1:5433,127.0.0.1:5434</c>) and returns the first standby
-    /// whose WAL receiver is streaming, or the primary when no standby is.
+    /// that has received WAL by streaming replication, or the primary when no standby has.
     /// </summary>
     /// <exception cref="BackupStepException">No node answered as a standby or a primary.</exception>
     public static async Task<DumpSource> SelectAsync(string connectionString, string? database, CancellationToken cancellationToken)
@@ -76,9 +76,12 @@ public static class DumpSourceSelector
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync(cancellationToken);
+        // pg_stat_wal_receiver shows its status only to roles with pg_read_all_stats, which the
+        // application role lacks, so a received WAL position shows that a WAL receiver streamed.
+        // NOTE: a standby whose receiver stopped after receiving WAL still passes; its dump is
+        // consistent but older.
         await using var command = new NpgsqlCommand(
-            "SELECT pg_is_in_recovery(), EXISTS (SELECT 1 FROM pg_stat_wal_receiver WHERE status = 'streaming')",
-            connection);
+            "SELECT pg_is_in_recovery(), pg_last_wal_receive_lsn() IS NOT NULL", connection);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
         return (reader.GetBoolean(0), reader.GetBoolean(1));

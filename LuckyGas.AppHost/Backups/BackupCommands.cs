@@ -64,13 +64,20 @@ public static partial class BackupCommands
         }
 
         var password = await adminPassword.GetValueAsync(context.CancellationToken) ?? "";
-        using var client = context.Services.GetRequiredService<IHttpClientFactory>().CreateClient();
+        var clients = context.Services.GetRequiredService<IHttpClientFactory>();
         try
         {
-            var token = await SignInAsync(client, new Uri(apiEndpoint.Url), password, context.CancellationToken);
-            client.BaseAddress = new Uri(workerEndpoint.Url);
-            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-            return await StartAndWaitAsync(client, path, context.Logger, context.CancellationToken);
+            string token;
+            using (var apiClient = clients.CreateClient())
+            {
+                token = await SignInAsync(apiClient, new Uri(apiEndpoint.Url), password, context.CancellationToken);
+            }
+
+            // A client's base address and headers cannot change after its first request.
+            using var workerClient = clients.CreateClient();
+            workerClient.BaseAddress = new Uri(workerEndpoint.Url);
+            workerClient.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            return await StartAndWaitAsync(workerClient, path, context.Logger, context.CancellationToken);
         }
         catch (Exception exception) when (exception is HttpRequestException or JsonException or TaskCanceledException)
         {

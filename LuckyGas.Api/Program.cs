@@ -4,6 +4,7 @@ using LuckyGas.Api.Features;
 using LuckyGas.Api.Features.Auth;
 using LuckyGas.Api.Features.Monitoring;
 using LuckyGas.Api.Features.Security;
+using LuckyGas.Api.Features.Backups;
 using LuckyGas.Api.Infrastructure;
 
 if (DatabaseMigrator.IsRequested(args))
@@ -29,6 +30,7 @@ builder.AddMonitoring();
 builder.AddApiDocument();
 
 builder.AddRequestSecurity();
+builder.AddBackupForwarding();
 
 var app = builder.Build();
 
@@ -59,5 +61,6 @@ app.MapDemoDataEndpoints();
 app.MapSecurityEndpoints();
 
 app.MapFaultEndpoint(app.Environment);
+app.MapBackupEndpoints();
 
 app.Run();

@@ -1,4 +1,5 @@
 using LuckyGas.AppHost.Applications;
+using LuckyGas.AppHost.Backups;
 using LuckyGas.AppHost.Edge;
 using LuckyGas.AppHost.Hosting;
 using LuckyGas.AppHost.Monitoring;
@@ -65,13 +66,16 @@ var web = builder.AddInstances<Projects.LuckyGas_Web>("web", instances: 2, ports
         .WaitFor(pgbouncer)
         .WaitFor(api[0]));
 
-// Backup worker: dumps from a standby, uploads to S3 and reports to a Slack-compatible webhook.
+// Backups: dumped from a standby, encrypted, uploaded to S3 and restored on pg-verify to verify;
+// every outcome goes to a Slack-compatible webhook when its URL is set.
 var slackWebhookUrl = builder.AddOptionalSecret("slack-webhook-url");
-builder.AddInstance<Projects.LuckyGas_BackupWorker>("backup-worker", ports)
-    .WithReference(database.Read)
-    .WithBackupStorage(backupStorage)
-    .WithEnvironment("Notifications__SlackWebhookUrl", slackWebhookUrl)
+var verificationServer = builder.AddVerificationServer(state, ports, account, postgres.PostgresPassword);
+var backupWorker = builder.AddBackupWorker(state, ports, database.Read, backupStorage, verificationServer,
+        postgres.PostgresPassword, tokenSigningKey, slackWebhookUrl)
+    .WithBackupCommands(api[0], adminPassword)
     .WaitFor(postgres.Group);
+api.ForEach(instance => instance
+    .WithReference(backupWorker));
 
 // Monitoring: Prometheus scrapes every instance and exporter; Alertmanager posts to the webhook.
 builder.AddMonitoring(state, ports, postgres, redis, slackWebhookUrl);

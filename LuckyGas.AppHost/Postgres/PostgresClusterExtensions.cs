@@ -6,7 +6,8 @@ namespace LuckyGas.AppHost.Postgres;
 /// <summary>Adds the PostgreSQL cluster: host processes in run mode, containers in publish mode.</summary>
 public static class PostgresClusterExtensions
 {
-    private const string BinDirectory = "/usr/lib/postgresql/15/bin";
+    /// <summary>The folder of the PostgreSQL 15 server and client programs from the Debian packages.</summary>
+    public const string BinDirectory = "/usr/lib/postgresql/15/bin";
 
     /// <summary>
     /// Adds three PostgreSQL 15 nodes with streaming replication, repmgrd on each, and a

@@ -1,8 +1,10 @@
 using LuckyGas.Api.Data;
 using LuckyGas.Api.Data.DemoData;
 using LuckyGas.Api.Features;
+using LuckyGas.Api.Features.ApiKeys;
 using LuckyGas.Api.Features.Auth;
 using LuckyGas.Api.Infrastructure;
+using LuckyGas.Api.Infrastructure.RateLimiting;
 
 if (DatabaseMigrator.IsRequested(args))
 {
@@ -12,6 +14,8 @@ if (DatabaseMigrator.IsRequested(args))
 
 var builder = WebApplication.CreateBuilder(args);
 
+builder.AddRuntimeSettings();
+
 builder.AddServiceDefaults();
 
 builder.AddApiProblemDetails();
@@ -19,6 +23,10 @@ builder.AddApiProblemDetails();
 builder.AddDataAccess();
 
 builder.AddStaffAuthentication();
+
+builder.AddApiKeys();
+
+builder.AddApiRateLimiting();
 
 builder.AddBusinessFeatures();
 
@@ -32,6 +40,10 @@ app.UseApiProblemDetails();
 
 app.UseAuthentication();
 
+app.UseApiKeys();
+
+app.UseApiRateLimiting();
+
 app.UseAuthorization();
 
 app.MapDefaultEndpoints();
@@ -41,6 +53,8 @@ app.MapApiDocument();
 app.MapAuthEndpoints();
 
 app.MapBusinessEndpoints();
+
+app.MapApiKeyEndpoints();
 
 app.MapDemoDataEndpoints();
 

@@ -32,7 +32,8 @@ public static class Extensions
     public const string PlatformMeterPattern = "LuckyGas.*";
 
     /// <summary>
-    /// Adds OpenTelemetry, default health checks, service discovery, HTTP resilience and the
+    /// Adds OpenTelemetry, default health checks, service discovery, HTTP resilience with a
+    /// registry of circuit breaker states, forwarded headers from trusted proxies only, and the
     /// instance name to the application.
     /// </summary>
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder)
@@ -46,9 +47,13 @@ public static class Extensions
 
         builder.Services.ConfigureHttpClientDefaults(http =>
         {
-            http.AddStandardResilienceHandler();
+            http.AddStandardResilienceHandler().SelectPipelinePerDependency();
             http.AddServiceDiscovery();
         });
+
+        builder.AddCircuitBreakerRegistry();
+
+        builder.AddTrustedProxies();
 
         builder.Services.AddSingleton(InstanceIdentity.FromConfiguration(builder.Configuration));
 

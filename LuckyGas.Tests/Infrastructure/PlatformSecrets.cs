@@ -26,6 +26,9 @@ public sealed class PlatformSecrets
     /// <summary>The password of the bootstrapped <c>admin</c> account.</summary>
     public string AdminPassword { get; } = NewSecret();
 
+    /// <summary>The pepper of API key hashes.</summary>
+    public string ApiKeyPepper { get; } = NewSecret();
+
     /// <summary>Returns the AppHost arguments that set each parameter.</summary>
     public IEnumerable<string> ToArguments() =>
     [
@@ -35,6 +38,7 @@ public sealed class PlatformSecrets
         $"--Parameters:redis-password={RedisPassword}",
         $"--Parameters:token-signing-key={TokenSigningKey}",
         $"--Parameters:admin-password={AdminPassword}",
+        $"--Parameters:api-key-pepper={ApiKeyPepper}",
     ];
 
     private static string NewSecret() => Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();

@@ -51,7 +51,7 @@ public static class ApiKeyExtensions
     }
 
     /// <summary>
-    /// Answers 401 at once to a request whose <c>X-API-Key</c> is malformed, unknown, revoked or
+    /// Rejects with 401 at once a request whose <c>X-API-Key</c> is malformed, unknown, revoked or
     /// expired, even on anonymous endpoints, so that a bad key never reaches the rate limiter or
     /// an endpoint; and counts the usage of valid keys. Call it right after <c>UseAuthentication</c>.
     /// </summary>

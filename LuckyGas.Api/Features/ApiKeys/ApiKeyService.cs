@@ -21,7 +21,7 @@ public abstract record CreateApiKeyResult
     /// <summary>The request has invalid fields.</summary>
     public sealed record Invalid(Validation Validation) : CreateApiKeyResult;
 
-    /// <summary>A caller who is not an administrator asked for the admin scope.</summary>
+    /// <summary>A caller who is not an administrator requested the admin scope.</summary>
     public sealed record AdminScopeDenied : CreateApiKeyResult;
 
     /// <summary>The key was created; the secret is in <paramref name="Secret"/>.</summary>

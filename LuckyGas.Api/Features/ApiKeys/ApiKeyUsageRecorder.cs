@@ -16,7 +16,7 @@ public sealed partial class ApiKeyUsageRecorder(
 {
     private ConcurrentDictionary<(long KeyId, DateOnly Day), Counts> _pending = new();
 
-    /// <summary>Counts one request of the key; <paramref name="rejected"/> when the rate limiter answered 429.</summary>
+    /// <summary>Counts one request of the key; <paramref name="rejected"/> when the rate limiter returned 429.</summary>
     public void Record(long keyId, bool rejected)
     {
         var day = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);

@@ -24,7 +24,7 @@ public sealed record ApiKeyIdentity(
 /// </summary>
 /// <remarks>
 /// Unknown and malformed keys are never cached, so a flood of random keys adds no entries. The
-/// cache holds at most <see cref="ApiKeyOptions.ValidationCacheSize"/> keys and is emptied when
+/// cache contains at most <see cref="ApiKeyOptions.ValidationCacheSize"/> keys and is emptied when
 /// full.
 /// </remarks>
 public sealed class ApiKeyValidator(

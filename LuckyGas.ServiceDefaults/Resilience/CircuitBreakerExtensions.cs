@@ -31,7 +31,7 @@ public static class CircuitBreakerExtensions
     }
 
     /// <summary>
-    /// Gives every dependency, told apart by the request's scheme, host and port, its own pipeline
+    /// Gives every dependency, identified by the request's scheme, host and port, its own pipeline
     /// instance and so its own circuit breaker, named by that authority.
     /// </summary>
     /// <remarks>

@@ -41,7 +41,9 @@ public sealed class RateLimitTests(RateLimitPlatformFixture fixture, ITestOutput
         using var sixth = await client.GetAsync(ReadPath, cancellationToken);
 
         // Two thirds into the window, as 40 s into a 60 s window: a third of it remains.
-        await Task.Delay(RateLimitPlatformFixture.Window * 2 / 3 - windowStart.Elapsed, cancellationToken);
+        var untilTwoThirds = RateLimitPlatformFixture.Window * 2 / 3 - windowStart.Elapsed;
+        Assert.True(untilTwoThirds > TimeSpan.Zero, $"The first six requests took {windowStart.Elapsed}, too long for the window.");
+        await Task.Delay(untilTwoThirds, cancellationToken);
         using var later = await client.GetAsync(ReadPath, cancellationToken);
         var laterRetryAfter = RetryAfterSeconds(later);
         await Task.Delay(TimeSpan.FromSeconds(laterRetryAfter + 1), cancellationToken);

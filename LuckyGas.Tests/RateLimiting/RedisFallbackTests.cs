@@ -79,6 +79,9 @@ public sealed class RedisFallbackTests(RateLimitPlatformFixture fixture, ITestOu
         await Eventually.WaitAsync(async token =>
             {
                 using var response = await probe.GetAsync(AnonymousProbePath, token);
+
+                // The console line of a switch arrives a moment after the response.
+                await Task.Delay(TimeSpan.FromMilliseconds(500), token);
                 return logs.Count("api-2", SwitchedToLocal) == 0 || logs.Count("api-2", SwitchedToRedis) > 0;
             },
             done => done, TimeSpan.FromSeconds(30), cancellationToken, TimeSpan.FromMilliseconds(500));

@@ -55,6 +55,8 @@ public sealed partial class ApiKeyUsageRecorder(
             return;
         }
 
+        // NOTE: a request that took its counter from the old table just before the swap and
+        // increments it after this flush read it is not counted; the window is a few instructions.
         var batch = Interlocked.Exchange(ref _pending, new());
         try
         {

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using LuckyGas.Api.Infrastructure.RateLimiting;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -70,6 +71,43 @@ public sealed class RateLimiterFallbackTests
         Assert.Equal(false, health.Entries[RateLimitingExtensions.HealthCheckName].Data["distributed"]);
         Assert.Equal([0], gauge.Distinct());
         Assert.Single(logs.Entries, entry => entry.EventId == 4400);
+    }
+
+    [Fact]
+    public async Task Middleware_RedisUnreachable_Returns429NotServerError()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        await using var multiplexer = await ConnectionMultiplexer.ConnectAsync(new ConfigurationOptions
+        {
+            EndPoints = { { "127.0.0.1", UnusedPort() } },
+            AbortOnConnectFail = false,
+            ConnectTimeout = 500,
+        });
+        var builder = WebApplication.CreateBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Configuration.AddInMemoryCollection(Settings());
+        builder.Services.AddProblemDetails();
+        builder.AddApiRateLimiting();
+        builder.Services.AddSingleton<IConnectionMultiplexer>(multiplexer);
+        await using var app = builder.Build();
+        app.UseApiRateLimiting();
+        app.MapGet("/api/v1/probe", () => "ok");
+        app.MapGet("/health", () => "Healthy");
+        await app.StartAsync(timeout.Token);
+        using var client = new HttpClient { BaseAddress = new Uri(app.Urls.Single()) };
+
+        var limited = new List<int>();
+        var health = new List<int>();
+        for (var request = 0; request < AnonymousReads + 2; request++)
+        {
+            using var response = await client.GetAsync("/api/v1/probe", timeout.Token);
+            limited.Add((int)response.StatusCode);
+            using var healthResponse = await client.GetAsync("/health", timeout.Token);
+            health.Add((int)healthResponse.StatusCode);
+        }
+
+        Assert.Equal([200, 200, 200, 429, 429], limited);
+        Assert.All(health, status => Assert.Equal(200, status));
     }
 
     [Fact]

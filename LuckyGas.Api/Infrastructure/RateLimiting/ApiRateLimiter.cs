@@ -52,8 +52,13 @@ public sealed class ApiRateLimiter : PartitionedRateLimiter<HttpContext>
 
     public override RateLimiterStatistics? GetStatistics(HttpContext resource) => null;
 
+    /// <summary>
+    /// Acquires a lease without waiting only for requests that are not limited. The rate limiting
+    /// middleware tries this path first and calls <c>AcquireAsync</c> when it fails, which counts
+    /// the request in Redis.
+    /// </summary>
     protected override RateLimitLease AttemptAcquireCore(HttpContext resource, int permitCount) =>
-        throw new NotSupportedException("Use AcquireAsync: the limit is counted in Redis.");
+        _partitioner.Resolve(resource) is null ? FixedLease.Acquired : FixedLease.NotAcquired;
 
     protected override async ValueTask<RateLimitLease> AcquireAsyncCore(
         HttpContext resource, int permitCount, CancellationToken cancellationToken)
@@ -69,6 +74,23 @@ public sealed class ApiRateLimiter : PartitionedRateLimiter<HttpContext>
         }
 
         return lease;
+    }
+
+    private sealed class FixedLease(bool acquired) : RateLimitLease
+    {
+        public static readonly FixedLease Acquired = new(true);
+
+        public static readonly FixedLease NotAcquired = new(false);
+
+        public override bool IsAcquired { get; } = acquired;
+
+        public override IEnumerable<string> MetadataNames => [];
+
+        public override bool TryGetMetadata(string metadataName, out object? metadata)
+        {
+            metadata = null;
+            return false;
+        }
     }
 
     protected override void Dispose(bool disposing)

@@ -27,9 +27,10 @@ internal sealed class FailoverRateLimiter(
 
     public override RateLimiterStatistics? GetStatistics() => null;
 
-    // Synchronous acquisition is not used by the rate limiting middleware; it would need a blocking Redis call.
+    // Counting without waiting would need a blocking Redis call, so this path never acquires and
+    // callers use AcquireAsync; ApiRateLimiter never calls it.
     protected override RateLimitLease AttemptAcquireCore(int permitCount) =>
-        throw new NotSupportedException("Use AcquireAsync: the limit is counted in Redis.");
+        new WindowLease(false, partition.PermitLimit, 0, TimeSpan.Zero, distributed: false);
 
     protected override async ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken)
     {

@@ -53,7 +53,12 @@ public sealed class RedisFallbackTests(RateLimitPlatformFixture fixture, ITestOu
             Assert.DoesNotContain(statuses, status => (int)status >= 500);
             Assert.Equal(Enumerable.Repeat(HttpStatusCode.OK, Limit), statuses.Take(Limit));
             Assert.All(statuses.Skip(Limit), status => Assert.Equal(HttpStatusCode.TooManyRequests, status));
-            Assert.Equal(1, logs.Count("api-1", SwitchedToLocal));
+
+            // The console line arrives through the AppHost's log stream a moment after the response.
+            var switchLines = await Eventually.WaitAsync(
+                _ => Task.FromResult(logs.Count("api-1", SwitchedToLocal)),
+                count => count > 0, TimeSpan.FromSeconds(10), cancellationToken);
+            Assert.Equal(1, switchLines);
         }
         finally
         {
@@ -61,9 +66,10 @@ public sealed class RedisFallbackTests(RateLimitPlatformFixture fixture, ITestOu
             {
                 await commands.ExecuteCommandAsync(node, KnownResourceCommands.StartCommand, CancellationToken.None);
             }
-        }
 
-        await Platform.App.WaitForHealthyAsync(["redis"], TimeSpan.FromMinutes(2), cancellationToken);
+            // Waited for even when an assert failed, so the next test in this platform has Redis.
+            await Platform.App.WaitForHealthyAsync(["redis"], TimeSpan.FromMinutes(2), CancellationToken.None);
+        }
 
         // Requests on api-1 find Redis again within a retry interval.
         var recovered = await Eventually.WaitAsync(async token =>

@@ -1,11 +1,13 @@
 using LuckyGas.Api.Data;
 using LuckyGas.Api.Data.DemoData;
 using LuckyGas.Api.Features;
+using LuckyGas.Api.Features.ApiKeys;
 using LuckyGas.Api.Features.Auth;
 using LuckyGas.Api.Features.Monitoring;
 using LuckyGas.Api.Features.Security;
 using LuckyGas.Api.Features.Backups;
 using LuckyGas.Api.Infrastructure;
+using LuckyGas.Api.Infrastructure.RateLimiting;
 
 if (DatabaseMigrator.IsRequested(args))
 {
@@ -15,6 +17,8 @@ if (DatabaseMigrator.IsRequested(args))
 
 var builder = WebApplication.CreateBuilder(args);
 
+builder.AddRuntimeSettings();
+
 builder.AddServiceDefaults();
 
 builder.AddApiProblemDetails();
@@ -22,6 +26,10 @@ builder.AddApiProblemDetails();
 builder.AddDataAccess();
 
 builder.AddStaffAuthentication();
+
+builder.AddApiKeys();
+
+builder.AddApiRateLimiting();
 
 builder.AddBusinessFeatures();
 
@@ -44,6 +52,10 @@ app.UseRequestSecurity();
 
 app.UseAuthentication();
 
+app.UseApiKeys();
+
+app.UseApiRateLimiting();
+
 app.UseAuthorization();
 
 app.MapDefaultEndpoints();
@@ -55,6 +67,8 @@ app.MapAuthEndpoints();
 app.MapBusinessEndpoints();
 
 app.MapMonitoringEndpoints();
+
+app.MapApiKeyEndpoints();
 
 app.MapDemoDataEndpoints();
 

@@ -44,10 +44,15 @@ var adminPassword = builder.AddGeneratedSecret("admin-password");
 migrations
     .WithEnvironment("Auth__AdminPassword", adminPassword);
 
+// API keys: the pepper of their keyed hashes.
+var apiKeyPepper = builder.AddGeneratedSecret("api-key-pepper");
+
 // API: writes through pgBouncer, reads from the standbys, Redis through the sentinels.
 var api = builder.AddInstances<Projects.LuckyGas_Api>("api", instances: 2, ports)
     .ForEach(instance => instance
         .WithEnvironment("Auth__SigningKey", tokenSigningKey)
+        .WithEnvironment("ApiKeys__Pepper", apiKeyPepper)
+        .WithApiSettings(builder.Configuration, state)
         .WithResetDemoDataCommand(adminPassword)
         .WithReference(database.Write)
         .WithReference(database.Read)

@@ -32,6 +32,9 @@ public sealed class PlatformSecrets
     /// <summary>The secret that the backup encryption key is derived from.</summary>
     public string BackupEncryptionKey { get; } = NewSecret();
 
+    /// <summary>The pepper of API key hashes.</summary>
+    public string ApiKeyPepper { get; } = NewSecret();
+
     /// <summary>Returns the AppHost arguments that set each parameter.</summary>
     public IEnumerable<string> ToArguments() =>
     [
@@ -43,6 +46,7 @@ public sealed class PlatformSecrets
         $"--Parameters:admin-password={AdminPassword}",
         $"--Parameters:monitoring-password={MonitoringPassword}",
         $"--Parameters:backup-encryption-key={BackupEncryptionKey}",
+        $"--Parameters:api-key-pepper={ApiKeyPepper}",
     ];
 
     private static string NewSecret() => Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();

@@ -65,6 +65,11 @@ builder.AddInstance<Projects.LuckyGas_BackupWorker>("backup-worker", ports)
     .WaitFor(postgres.Group)
     .WaitFor(s3);
 
+// Self-healing: a process that ends without a stop request is restarted through its resource.
+// A crashed PostgreSQL node waits until repmgrd has promoted a standby, then rejoins as a standby.
+builder.AddResourceSupervisor(state)
+    .RestartPostgresNodesAfterFailover(postgres);
+
 builder.AddReadinessReport(state);
 
 builder.Build().Run();

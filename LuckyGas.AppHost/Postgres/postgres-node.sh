@@ -3,8 +3,9 @@
 #
 # First start of node 1: initdb, roles and databases, repmgr primary registration.
 # First start of another node: clone from whichever node is the primary now.
-# Every start: refuse to run as a primary when another node's data shows a newer timeline,
-# because that node was promoted while this one was down (this one must be rejoined instead).
+# Every start of a node without standby.signal: when another node was promoted while this one was
+# down, rejoin as its standby with pg_rewind instead of running as a second primary (or stay
+# fenced, exit code 3, while no primary answers).
 #
 # Environment: NODE_ID, NODE_NAME, NODE_DIR, NODE_PORT, PG_BINDIR, CLUSTER_NODES
 # ("id:port:dir" separated by spaces), POSTGRES_PASSWORD, REPLICATION_PASSWORD, APP_PASSWORD.
@@ -15,6 +16,9 @@ config="$NODE_DIR/postgresql.conf"
 # While this file exists the node is being initialized or cloned, and the AppHost's health
 # check reports it unhealthy even when the temporary bootstrap server accepts queries.
 initializing="$NODE_DIR/initializing"
+# While this file exists the node is being rejoined, and service-command.sh lets repmgr's start
+# request through without starting anything.
+rejoining="$NODE_DIR/rejoining"
 repmgr_config="$NODE_DIR/repmgr.conf"
 export PGPASSFILE="$NODE_DIR/.pgpass"
 export PGCONNECT_TIMEOUT=2
@@ -97,25 +101,81 @@ clone_standby() {
     done
 }
 
-fence_if_superseded() {
-    [[ -e "$data/standby.signal" ]] && return 0
+# Prints the port of another node that answers as a primary when this node, which has no
+# standby.signal, must not start as a primary: another node was promoted on a newer timeline
+# while this one was down, or another node runs as the primary now. Returns 1 when this node may
+# start as the primary.
+find_superseding_primary() {
+    local own entry id dir other port
+    if port=$(find_primary); then
+        echo "$port"
+        return 0
+    fi
 
-    local own entry id dir other
     own=$(timeline_of "$data")
     for entry in $CLUSTER_NODES; do
-        IFS=: read -r id _ dir <<< "$entry"
+        IFS=: read -r id port dir <<< "$entry"
         [[ "$id" == "$NODE_ID" || ! -e "$dir/data/global/pg_control" || -e "$dir/data/standby.signal" ]] && continue
         other=$(timeline_of "$dir/data")
         if ((other > own)); then
-            log "FENCED: node $id was promoted on timeline $other while this node (timeline $own) was down."
-            log "This node must not run as a second primary. It starts again once it has been rejoined"
-            log "as a standby of the current primary (pg_rewind, then standby.signal in $data)."
-            exit 3
+            log "node $id was promoted on timeline $other while this node (timeline $own) was down, but it does not answer"
+            echo none
+            return 0
         fi
     done
+    return 1
+}
+
+# A former primary never runs as a second primary. It stays fenced (exits with code 3, so it is
+# neither in pgBouncer nor writable) until it has been rejoined as a standby of the current primary:
+# pg_rewind takes back what it wrote on its old timeline after the fork, which quorum commit kept
+# from being acknowledged to any client, and repmgr writes the standby configuration.
+fence_or_rejoin() {
+    [[ -e "$data/standby.signal" ]] && return 0
+
+    local primary_port
+    primary_port=$(find_superseding_primary) || return 0
+    if [[ "$primary_port" == none ]]; then
+        log "FENCED: another node was promoted while this node was down, and no primary answers now."
+        log "This node must not run as a second primary; it rejoins as a standby on its next start"
+        log "once a primary answers."
+        exit 3
+    fi
+
+    log "FENCED: the node on port $primary_port is the primary now; rejoining as its standby with pg_rewind"
+    touch "$rejoining"
+    mkdir -p "$NODE_DIR/config-archive"
+    # --no-wait: the server starts below as the resource's process, after repmgr returns.
+    # The configuration files live outside the data folder, so pg_rewind cannot overwrite them.
+    if ! "$PG_BINDIR/repmgr" -f "$repmgr_config" node rejoin --force-rewind --no-wait \
+        --config-archive-dir="$NODE_DIR/config-archive" \
+        -d "host=127.0.0.1 port=$primary_port user=repmgr dbname=repmgr connect_timeout=2" >&2; then
+        rm -f "$rejoining"
+        log "FENCED: the rejoin failed (see the lines above). The node stays down; to rebuild it, stop"
+        log "its resource, delete $data and start the resource, which clones it from the primary."
+        exit 3
+    fi
+    rm -f "$rejoining"
+    log "rejoined as a standby of the primary on port $primary_port"
+}
+
+# Runs PostgreSQL as a child, so that a stop request (SIGTERM or SIGINT) becomes a fast shutdown:
+# a smart shutdown would wait for pgBouncer's server connections to close, which never happens by
+# itself. The script exits with the server's exit status.
+run_server() {
+    "$PG_BINDIR/postgres" -c config_file="$config" &
+    local postmaster=$! status=0
+    trap 'kill -INT "$postmaster" 2>/dev/null' TERM INT
+    while true; do
+        wait "$postmaster" && status=0 || status=$?
+        kill -0 "$postmaster" 2>/dev/null || break
+    done
+    exit "$status"
 }
 
 write_password_file
+# A marker from a rejoin that was interrupted must not let a later repmgr start request through.
+rm -f "$rejoining"
 
 # A marker left behind means an earlier initialization or clone was interrupted: start it over.
 if [[ -e "$initializing" || ! -s "$data/PG_VERSION" ]]; then
@@ -128,8 +188,8 @@ if [[ -e "$initializing" || ! -s "$data/PG_VERSION" ]]; then
     fi
 fi
 
-fence_if_superseded
+fence_or_rejoin
 
 rm -f "$initializing"
 log "starting PostgreSQL as a $([[ -e "$data/standby.signal" ]] && echo standby || echo primary)"
-exec "$PG_BINDIR/postgres" -c config_file="$config"
+run_server

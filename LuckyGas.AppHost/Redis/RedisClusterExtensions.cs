@@ -94,7 +94,9 @@ public static class RedisClusterExtensions
                 password.Resource),
             failureStatus: null, tags: null));
 
-        return new RedisCluster(group, nodes, sentinels, password);
+        var cluster = new RedisCluster(group, nodes, sentinels, password);
+        group.WithFailoverCommand(cluster);
+        return cluster;
     }
 
     private static string NodeName(int id) => $"redis-{id}";

@@ -15,9 +15,8 @@ namespace LuckyGas.AppHost.Hosting;
 /// own commands) is remembered until the resource runs again, so a stopped resource stays stopped.
 /// A resource that keeps ending is restarted after a delay that doubles up to a minute. A
 /// PostgreSQL node waits longer, so that a crashed primary comes back only after repmgrd has had
-/// time to promote a standby; its start script then rejoins it as a standby instead of letting it
-/// run as a second primary. After a PostgreSQL node restarts, its repmgrd is restarted too, so
-/// that it monitors the node in its new role.
+/// time to promote a standby. Its start script then rejoins it as a standby, so it never runs as a
+/// second primary. A restarted node's repmgrd is restarted too, to monitor the node in its new role.
 /// </remarks>
 internal sealed partial class ResourceSupervisor(
     DistributedApplicationModel model,
@@ -48,8 +47,8 @@ internal sealed partial class ResourceSupervisor(
     public void ExpectStop(string resourceName) => _stopRequested[resourceName] = true;
 
     /// <summary>
-    /// Wraps the Stop and Restart commands of every supervised resource so that a requested stop is
-    /// told apart from a crash. Called once the orchestrator has added the lifecycle commands.
+    /// Wraps the Stop and Restart commands of every supervised resource, so that a requested stop can be
+    /// distinguished from a crash. Call it once the orchestrator has added the lifecycle commands.
     /// </summary>
     public void WrapLifecycleCommands()
     {

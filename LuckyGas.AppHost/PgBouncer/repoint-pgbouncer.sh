@@ -4,9 +4,9 @@
 # runs it too.
 #
 # repmgr fires standby_promote and repmgrd_failover_promote for one promotion about 50 ms apart,
-# and events can arrive late or out of order, so the script trusts no event: it holds a lock,
-# asks every node for its role, and repoints only when exactly one node is a primary and
-# pgBouncer points elsewhere. Clients wait during the switch (PAUSE) instead of failing.
+# and events can arrive late or out of order. So the script trusts no event. It holds a lock,
+# queries every node's role, and repoints only when exactly one node is a primary and pgBouncer
+# points elsewhere. Clients wait during the switch (PAUSE) instead of failing.
 #
 # Usage: repoint-pgbouncer.sh PGBOUNCER_INI PGBOUNCER_PORT NODES [NODE_ID EVENT SUCCESS]
 #   NODES is "id:port" separated by commas; the last three are repmgr's %n %e %s.
@@ -55,7 +55,7 @@ current=$(sed -n 's/^luckygas = .*port=\([0-9]*\).*/\1/p' "$ini")
 admin() { "$psql" -h 127.0.0.1 -p "$pgbouncer_port" -U postgres -d pgbouncer -Atqc "$1" 2>&1; }
 
 if [[ "$current" == "$target" ]]; then
-    # A repoint that died between PAUSE and RESUME would leave clients waiting; RESUME is
+    # A repoint that died between PAUSE and RESUME would leave clients waiting. RESUME is
     # harmless when nothing is paused.
     admin "RESUME luckygas" > /dev/null
     log "event $event of node $event_node: pgBouncer already points at the primary on port $target"
@@ -63,8 +63,8 @@ if [[ "$current" == "$target" ]]; then
 fi
 
 log "event $event of node $event_node: repointing pgBouncer from port ${current:-none} to the primary on port $target"
-# PAUSE waits until the server connections are released, up to 5 s, so that no transaction is
-# cut off; new client queries wait in pgBouncer meanwhile instead of failing.
+# PAUSE waits up to 5 s until the server connections are released, so no transaction is cut off.
+# Meanwhile new client queries wait in pgBouncer instead of failing.
 if ! output=$(timeout 5 "$psql" -h 127.0.0.1 -p "$pgbouncer_port" -U postgres -d pgbouncer -Atqc "PAUSE luckygas" 2>&1); then
     log "PAUSE did not finish within 5 s (${output:-timed out}); repointing without it"
 fi

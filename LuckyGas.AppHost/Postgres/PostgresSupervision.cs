@@ -6,10 +6,9 @@ namespace LuckyGas.AppHost.Postgres;
 public static class PostgresSupervision
 {
     /// <summary>
-    /// The wait before a crashed node is restarted: longer than repmgrd needs to confirm a dead primary
-    /// and promote a standby (about 3 s with the settings in repmgr.conf, plus the promoted node's first
-    /// checkpoint, which moves its timeline in pg_control), so that a crashed primary comes back after the
-    /// failover and rejoins as a standby instead of racing the promotion.
+    /// The wait before a crashed node is restarted. It is longer than repmgrd needs to confirm a dead
+    /// primary and promote a standby, about 3 s with the settings in repmgr.conf, so a crashed primary
+    /// comes back after the failover and rejoins as a standby instead of racing the promotion.
     /// </summary>
     public static readonly TimeSpan NodeRestartDelay = TimeSpan.FromSeconds(10);
 

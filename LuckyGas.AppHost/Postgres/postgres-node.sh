@@ -4,8 +4,8 @@
 # First start of node 1: initdb, roles and databases, repmgr primary registration.
 # First start of another node: clone from whichever node is the primary now.
 # Every start of a node without standby.signal: when another node was promoted while this one was
-# down, rejoin as its standby with pg_rewind instead of running as a second primary (or stay
-# fenced, exit code 3, while no primary answers).
+# down, rejoin as its standby with pg_rewind instead of running as a second primary. While no
+# primary accepts connections, stay fenced (exit code 3).
 #
 # Environment: NODE_ID, NODE_NAME, NODE_DIR, NODE_PORT, PG_BINDIR, CLUSTER_NODES
 # ("id:port:dir" separated by spaces), POSTGRES_PASSWORD, REPLICATION_PASSWORD, APP_PASSWORD.
@@ -101,10 +101,9 @@ clone_standby() {
     done
 }
 
-# Prints the port of another node that answers as a primary when this node, which has no
-# standby.signal, must not start as a primary: another node was promoted on a newer timeline
-# while this one was down, or another node runs as the primary now. Returns 1 when this node may
-# start as the primary.
+# Prints the port of the node that runs as the primary now, or "none" when a node on a newer
+# timeline exists but does not accept connections. Either means that this node, which has no
+# standby.signal, must not start as a primary. Returns 1 when this node may start as the primary.
 find_superseding_primary() {
     local own entry id dir other port
     if port=$(find_primary); then
@@ -127,9 +126,9 @@ find_superseding_primary() {
 }
 
 # A former primary never runs as a second primary. It stays fenced (exits with code 3, so it is
-# neither in pgBouncer nor writable) until it has been rejoined as a standby of the current primary:
-# pg_rewind takes back what it wrote on its old timeline after the fork, which quorum commit kept
-# from being acknowledged to any client, and repmgr writes the standby configuration.
+# neither in pgBouncer nor writable) until it has been rejoined as a standby of the current primary.
+# pg_rewind discards what it wrote on its old timeline after the fork. Quorum commit kept those
+# commits from being acknowledged to any client. repmgr then writes the standby configuration.
 fence_or_rejoin() {
     [[ -e "$data/standby.signal" ]] && return 0
 

@@ -35,6 +35,7 @@ internal sealed partial class ResourceSupervisor(
     private readonly ConcurrentDictionary<string, TimeSpan> _nextDelay = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string?> _lastState = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte> _pending = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte> _wrapped = new(StringComparer.Ordinal);
     private readonly Lock _fileLock = new();
 
     /// <summary>The number of restarts the supervisor made of <paramref name="resourceName"/>.</summary>
@@ -47,35 +48,34 @@ internal sealed partial class ResourceSupervisor(
     public void ExpectStop(string resourceName) => _stopRequested[resourceName] = true;
 
     /// <summary>
-    /// Wraps the Stop and Restart commands of every supervised resource, so that a requested stop can be
-    /// distinguished from a crash. Call it once the orchestrator has added the lifecycle commands.
+    /// Wraps the Stop and Restart commands of <paramref name="resource"/>, once, so that a requested stop
+    /// can be distinguished from a crash: the orchestrator reports both as Finished. The orchestrator adds
+    /// these commands when it creates the resource, so this runs on the resource's first event.
     /// </summary>
-    public void WrapLifecycleCommands()
+    private void WrapLifecycleCommands(IResource resource)
     {
-        foreach (var resource in SupervisedResources())
+        var commands = resource.Annotations.OfType<ResourceCommandAnnotation>().ToList();
+        if (!commands.Any(command => command.Name == KnownResourceCommands.StopCommand) || !_wrapped.TryAdd(resource.Name, 0))
         {
-            foreach (var name in new[] { KnownResourceCommands.StopCommand, KnownResourceCommands.RestartCommand })
-            {
-                var original = resource.Annotations.OfType<ResourceCommandAnnotation>().FirstOrDefault(command => command.Name == name);
-                if (original is null)
-                {
-                    continue;
-                }
+            return;
+        }
 
-                var resourceName = resource.Name;
-                var wrapped = new ResourceCommandAnnotation(
-                    original.Name, original.DisplayName, original.UpdateState,
-                    context =>
-                    {
-                        ExpectStop(resourceName);
-                        return original.ExecuteCommand(context);
-                    },
-                    original.DisplayDescription, original.Arguments, original.ConfirmationMessage,
-                    original.IconName, original.IconVariant, original.IsHighlighted, original.Visibility,
-                    original.ValidateArguments);
-                resource.Annotations.Remove(original);
-                resource.Annotations.Add(wrapped);
-            }
+        foreach (var original in commands.Where(command =>
+            command.Name is KnownResourceCommands.StopCommand or KnownResourceCommands.RestartCommand))
+        {
+            var resourceName = resource.Name;
+            var wrapped = new ResourceCommandAnnotation(
+                original.Name, original.DisplayName, original.UpdateState,
+                context =>
+                {
+                    ExpectStop(resourceName);
+                    return original.ExecuteCommand(context);
+                },
+                original.DisplayDescription, original.Arguments, original.ConfirmationMessage,
+                original.IconName, original.IconVariant, original.IsHighlighted, original.Visibility,
+                original.ValidateArguments);
+            resource.Annotations.Remove(original);
+            resource.Annotations.Add(wrapped);
         }
     }
 
@@ -94,6 +94,7 @@ internal sealed partial class ResourceSupervisor(
                     continue;
                 }
 
+                WrapLifecycleCommands(resourceEvent.Resource);
                 var state = resourceEvent.Snapshot.State?.Text;
                 var previous = _lastState.GetValueOrDefault(name);
                 _lastState[name] = state;

@@ -50,11 +50,6 @@ public static class ResourceSupervisorExtensions
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton<ResourceSupervisor>();
         builder.Services.AddHostedService(services => services.GetRequiredService<ResourceSupervisor>());
-        builder.Eventing.Subscribe<AfterResourcesCreatedEvent>((@event, _) =>
-        {
-            @event.Services.GetRequiredService<ResourceSupervisor>().WrapLifecycleCommands();
-            return Task.CompletedTask;
-        });
         return options;
     }
 }

@@ -48,6 +48,35 @@ find_primary() {
     return 1
 }
 
+# Prints an LSN such as 0/4627950 as a decimal number, for comparisons.
+lsn_value() {
+    local high="${1%/*}" low="${1#*/}"
+    echo $(((16#$high << 32) + 16#$low))
+}
+
+checkpoint_location_of() {
+    "$PG_BINDIR/pg_controldata" -D "$1" | awk -F': *' '/^Latest checkpoint location/ { print $2 }'
+}
+
+# Returns 0 when this node's data still holds WAL of its old timeline beyond the point where the
+# primary on port $1 forked its timeline off, so it cannot stream from that primary.
+diverged_from() {
+    local primary_port="$1" entry port dir primary_dir="" own_timeline primary_timeline history fork
+    for entry in $CLUSTER_NODES; do
+        IFS=: read -r _ port dir <<< "$entry"
+        [[ "$port" == "$primary_port" ]] && primary_dir="$dir"
+    done
+    own_timeline=$(timeline_of "$data")
+    primary_timeline=$(timeline_of "$primary_dir/data")
+    ((own_timeline < primary_timeline)) || return 1
+
+    # Each line of the history file reads "parent timeline, fork LSN, reason".
+    history="$primary_dir/data/pg_wal/$(printf '%08X' "$primary_timeline").history"
+    fork=$(awk -v timeline="$own_timeline" '$1 == timeline { print $2 }' "$history")
+    [[ -n "$fork" ]] || return 1
+    (($(lsn_value "$(checkpoint_location_of "$data")") >= $(lsn_value "$fork")))
+}
+
 timeline_of() {
     "$PG_BINDIR/pg_controldata" -D "$1" | awk -F: '/Latest checkpoint.s TimeLineID/ { gsub(/ /, "", $2); print $2 }'
 }
@@ -155,6 +184,18 @@ fence_or_rejoin() {
         exit 3
     fi
     rm -f "$rejoining"
+
+    # pg_rewind first finishes the crash recovery of a killed primary, which writes a checkpoint
+    # record on the old timeline. When that record starts exactly at the fork point, PostgreSQL 15's
+    # pg_rewind reports that no rewind is needed, and the standby then cannot follow the new timeline.
+    # A fresh clone from the primary is the way out.
+    if diverged_from "$primary_port"; then
+        log "the rewound data still ends past the new timeline's fork point; cloning from the primary instead"
+        touch "$initializing"
+        rm -rf "$data"
+        clone_standby
+        return 0
+    fi
     log "rejoined as a standby of the primary on port $primary_port"
 }
 

@@ -61,7 +61,7 @@ internal sealed partial class ResourceSupervisor(
         }
 
         foreach (var original in commands.Where(command =>
-            command.Name is KnownResourceCommands.StopCommand or KnownResourceCommands.RestartCommand))
+            command.Name == KnownResourceCommands.StopCommand || command.Name == KnownResourceCommands.RestartCommand))
         {
             var resourceName = resource.Name;
             var wrapped = new ResourceCommandAnnotation(

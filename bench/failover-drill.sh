@@ -76,7 +76,9 @@ sql() {
 primary_node() {
     local node
     for node in postgres-1 postgres-2 postgres-3; do
-        [[ "$(sql "$(port_of "$node")" "$postgres_password" postgres postgres 'SELECT pg_is_in_recovery()')" == f ]] && echo "$node"
+        if [[ "$(sql "$(port_of "$node")" "$postgres_password" postgres postgres 'SELECT pg_is_in_recovery()')" == f ]]; then
+            echo "$node"
+        fi
     done
 }
 

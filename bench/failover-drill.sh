@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Fails the PostgreSQL primary and the Redis master over three times each on a platform started for
-# the drill, under a stream of writes, and prints the median and maximum write outage in seconds and
-# the number of acknowledged writes lost.
+# Fails the PostgreSQL primary and the Redis master over three times each, under a stream of writes,
+# on a platform started for the drill. Prints the median and maximum write outage in seconds and the
+# number of acknowledged writes lost.
 #
 # PostgreSQL: one insert at a time through pgBouncer, each its own committed transaction; the primary's
 # postmaster gets SIGKILL. Redis: one SET at a time on the master that the sentinels name, as a

@@ -34,8 +34,8 @@ public static class ChaosActions
     /// <summary>
     /// Returns the process id of the server that listens on <paramref name="port"/> of 127.0.0.1 and
     /// works in the platform's state folder, so no other platform's process can be hit. A project
-    /// works in its project folder instead, so for one pass <paramref name="inStateFolder"/> false: its
-    /// port comes from this platform's <c>ports.json</c>, and only this platform's process holds it.
+    /// works in its project folder instead, so pass <paramref name="inStateFolder"/> false for one. Its
+    /// port comes from this platform's <c>ports.json</c>, so only this platform's process listens on it.
     /// </summary>
     public static int ListenerId(this PlatformInstance platform, int port, bool inStateFolder = true)
     {

@@ -3,8 +3,8 @@ using LuckyGas.Tests.Infrastructure;
 namespace LuckyGas.Tests.Failover;
 
 /// <summary>
-/// Starts a platform of its own for one test class that breaks servers, on a fresh temporary state
-/// folder, so the shared platform never sees the faults.
+/// Starts a platform of its own for the test classes that break servers, on a fresh temporary state
+/// folder, so the faults never reach the shared platform.
 /// </summary>
 public sealed class OwnPlatformFixture : IAsyncLifetime
 {

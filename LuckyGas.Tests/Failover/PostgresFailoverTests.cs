@@ -22,7 +22,7 @@ public sealed class PostgresFailoverTests(ITestOutputHelper output) : IDisposabl
     private readonly PlatformSecrets _secrets = new();
 
     [Fact]
-    public async Task PrimaryKilled_WritesResumeWithoutLossAndOldPrimaryRejoins()
+    public async Task PrimaryKilled_FailsOverWithoutLoss()
     {
         var cancellationToken = TestContext.Token(TimeSpan.FromMinutes(12));
         string promoted;

@@ -66,9 +66,10 @@ builder.AddInstance<Projects.LuckyGas_BackupWorker>("backup-worker", ports)
     .WaitFor(s3);
 
 // Self-healing: a process that ends without a stop request is restarted through its resource.
-// A crashed PostgreSQL node waits until repmgrd has promoted a standby, then rejoins as a standby.
+// A crashed PostgreSQL or Redis node waits until the cluster has failed over, then rejoins it.
 builder.AddResourceSupervisor(state)
-    .RestartPostgresNodesAfterFailover(postgres);
+    .RestartPostgresNodesAfterFailover(postgres)
+    .RestartRedisNodesAfterFailover(redis);
 
 builder.AddReadinessReport(state);
 

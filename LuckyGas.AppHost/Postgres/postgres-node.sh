@@ -58,6 +58,19 @@ checkpoint_location_of() {
     "$PG_BINDIR/pg_controldata" -D "$1" | awk -F': *' '/^Latest checkpoint location/ { print $2 }'
 }
 
+# Prints the newest timeline of a data folder: a promoted node's pg_control shows its new timeline
+# only after its first checkpoint, which after a promotion is spread over minutes, but the timeline's
+# history file exists from the promotion on.
+newest_timeline_of() {
+    local newest
+    newest=$(find "$1/pg_wal" -maxdepth 1 -name '*.history' -printf '%f\n' 2>/dev/null | sort | tail -1)
+    if [[ -n "$newest" ]]; then
+        echo $((16#${newest%.history}))
+    else
+        timeline_of "$1"
+    fi
+}
+
 # Returns 0 when this node's data still holds WAL of its old timeline beyond the point where the
 # primary on port $1 forked its timeline off, so it cannot stream from that primary.
 diverged_from() {
@@ -66,8 +79,8 @@ diverged_from() {
         IFS=: read -r _ port dir <<< "$entry"
         [[ "$port" == "$primary_port" ]] && primary_dir="$dir"
     done
-    own_timeline=$(timeline_of "$data")
-    primary_timeline=$(timeline_of "$primary_dir/data")
+    own_timeline=$(newest_timeline_of "$data")
+    primary_timeline=$(newest_timeline_of "$primary_dir/data")
     ((own_timeline < primary_timeline)) || return 1
 
     # Each line of the history file reads "parent timeline, fork LSN, reason".
@@ -144,7 +157,7 @@ find_superseding_primary() {
     for entry in $CLUSTER_NODES; do
         IFS=: read -r id port dir <<< "$entry"
         [[ "$id" == "$NODE_ID" || ! -e "$dir/data/global/pg_control" || -e "$dir/data/standby.signal" ]] && continue
-        other=$(timeline_of "$dir/data")
+        other=$(newest_timeline_of "$dir/data")
         if ((other > own)); then
             log "node $id was promoted on timeline $other while this node (timeline $own) was down, but it does not answer"
             echo none
@@ -171,6 +184,10 @@ fence_or_rejoin() {
     fi
 
     log "FENCED: the node on port $primary_port is the primary now; rejoining as its standby with pg_rewind"
+    # pg_rewind reads the source's timeline from its pg_control, which shows a new primary's timeline
+    # only after a checkpoint; without one it finds both on the old timeline and rewinds nothing.
+    "$PG_BINDIR/psql" -h 127.0.0.1 -p "$primary_port" -U repmgr -d repmgr -Atqc CHECKPOINT >&2 ||
+        log "CHECKPOINT on the primary failed; the rewind may find nothing to do"
     touch "$rejoining"
     mkdir -p "$NODE_DIR/config-archive"
     # --no-wait: the server starts below as the resource's process, after repmgr returns.
@@ -185,10 +202,8 @@ fence_or_rejoin() {
     fi
     rm -f "$rejoining"
 
-    # pg_rewind first finishes the crash recovery of a killed primary, which writes a checkpoint
-    # record on the old timeline. When that record starts exactly at the fork point, PostgreSQL 15's
-    # pg_rewind reports that no rewind is needed, and the standby then cannot follow the new timeline.
-    # A fresh clone from the primary is the way out.
+    # Should the rewind still leave WAL of the old timeline past the fork point (pg_rewind reported
+    # that no rewind was needed), the node could never follow the new timeline: clone it instead.
     if diverged_from "$primary_port"; then
         log "the rewound data still ends past the new timeline's fork point; cloning from the primary instead"
         touch "$initializing"

@@ -8,8 +8,8 @@ public static class RedisSupervision
     /// <summary>
     /// The wait before a crashed data node is restarted. It is longer than Sentinel needs to mark a dead
     /// master down (2 s) and promote the replica (about 1.3 s more), so a crashed master comes back after
-    /// the failover. Restarted sooner, it would answer again as the master with its old data before the
-    /// sentinels agreed that it was down, take writes, and lose them when Sentinel demotes it.
+    /// the failover. Restarted sooner, it would run as the master again with its old data before the
+    /// sentinels agreed that it was down. It would then take writes and lose them when Sentinel demotes it.
     /// </summary>
     public static readonly TimeSpan NodeRestartDelay = TimeSpan.FromSeconds(10);
 

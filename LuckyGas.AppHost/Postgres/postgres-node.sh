@@ -196,9 +196,14 @@ fence_or_rejoin() {
         --config-archive-dir="$NODE_DIR/config-archive" \
         -d "host=127.0.0.1 port=$primary_port user=repmgr dbname=repmgr connect_timeout=2" >&2; then
         rm -f "$rejoining"
-        log "FENCED: the rejoin failed (see the lines above). The node stays down; to rebuild it, stop"
-        log "its resource, delete $data and start the resource, which clones it from the primary."
-        exit 3
+        # pg_rewind needs the old timeline's WAL back to the last common checkpoint, which a busy
+        # primary may have recycled already. A failed rewind also leaves standby.signal behind, so
+        # the node must not start on this data: it is cloned from the primary instead (about 11 s).
+        log "the rejoin failed (see the lines above); cloning from the primary instead"
+        touch "$initializing"
+        rm -rf "$data"
+        clone_standby
+        return 0
     fi
     rm -f "$rejoining"
 

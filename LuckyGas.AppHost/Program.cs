@@ -88,6 +88,12 @@ builder.AddMonitoring(state, ports, postgres, redis, slackWebhookUrl);
 // Edge: nginx with TLS in front of the API and web instances.
 builder.AddEdge(state, ports, api, web);
 
+// Self-healing: a process that ends without a stop request is restarted through its resource.
+// A crashed PostgreSQL or Redis node waits until the cluster has failed over, then rejoins it.
+builder.AddResourceSupervisor(state)
+    .RestartPostgresNodesAfterFailover(postgres)
+    .RestartRedisNodesAfterFailover(redis);
+
 builder.AddReadinessReport(state);
 
 builder.Build().Run();

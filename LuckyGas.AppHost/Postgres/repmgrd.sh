@@ -39,4 +39,21 @@ if [[ "$(query 'SELECT pg_is_in_recovery()')" == t ]]; then
     esac
 fi
 
+# On a whole-platform start a standby can be ready before its upstream, and repmgrd exits
+# (code 6, no database connection) when it cannot reach the upstream at start-up. The upstream's
+# address comes from the repmgr metadata, which the standby has replicated.
+if [[ "$(query 'SELECT pg_is_in_recovery()')" == t ]]; then
+    upstream=$(query "SELECT u.conninfo FROM repmgr.nodes n JOIN repmgr.nodes u ON u.node_id = n.upstream_node_id WHERE n.node_id = $NODE_ID")
+    if [[ -n "$upstream" ]]; then
+        deadline=$((SECONDS + 120))
+        until "$PG_BINDIR/pg_isready" -q -d "$upstream"; do
+            if ((SECONDS >= deadline)); then
+                echo "$NODE_NAME: the upstream node did not accept connections within 120 s; starting repmgrd anyway" >&2
+                break
+            fi
+            sleep 1
+        done
+    fi
+fi
+
 exec "$PG_BINDIR/repmgrd" -f "$repmgr_config" --daemonize=false --no-pid-file

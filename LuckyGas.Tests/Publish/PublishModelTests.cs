@@ -34,7 +34,12 @@ public sealed class PublishModelTests
             Assert.IsType<RedisResource>(resources[name]);
         }
 
-        foreach (var name in new[] { "pgbouncer", "sentinel-1", "sentinel-2", "sentinel-3" })
+        string[] containers =
+        [
+            "pgbouncer", "sentinel-1", "sentinel-2", "sentinel-3", "edge", "prometheus", "alertmanager",
+            "node-exporter", "postgres-1-exporter", "redis-1-exporter", "sentinel-1-exporter",
+        ];
+        foreach (var name in containers)
         {
             Assert.IsAssignableFrom<ContainerResource>(resources[name]);
         }

@@ -19,12 +19,12 @@ done
 (umask 077 \
     && printf '%s' "$TLS_CERTIFICATE" | base64 -d > "$directory/server.crt" \
     && printf '%s' "$TLS_KEY" | base64 -d > "$directory/server.key") \
-    || { echo "edge: TLS_CERTIFICATE and TLS_KEY must be base64-encoded PEM files." >&2; exit 2; }
+    || { echo "edge: TLS_CERTIFICATE or TLS_KEY is not valid base64: set each to a PEM file encoded with 'base64 -w0'." >&2; exit 2; }
 
 export CONF_directory="$directory" CONF_listen_address=0.0.0.0
 export CONF_https_port=8443 CONF_http_port=8080 CONF_health_path=/edge/health
 export CONF_certificate_path="$directory/server.crt" CONF_certificate_key_path="$directory/server.key"
-# Run mode connects from 127.0.0.2, the address the applications trust; a container connects
+# Run mode connects from 127.0.0.2, the address the applications trust. A container connects
 # from its own address, which LuckyGas__TrustedProxies must name instead.
 export CONF_proxy_address=off
 export CONF_api_rate="${API_REQUESTS_PER_SECOND:-200}" CONF_api_burst="${API_BURST:-400}"

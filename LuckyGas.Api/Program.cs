@@ -1,10 +1,13 @@
 using LuckyGas.Api.Data;
 using LuckyGas.Api.Data.DemoData;
 using LuckyGas.Api.Features;
+using LuckyGas.Api.Features.ApiKeys;
 using LuckyGas.Api.Features.Auth;
 using LuckyGas.Api.Features.Monitoring;
 using LuckyGas.Api.Features.Security;
+using LuckyGas.Api.Features.Backups;
 using LuckyGas.Api.Infrastructure;
+using LuckyGas.Api.Infrastructure.RateLimiting;
 
 if (DatabaseMigrator.IsRequested(args))
 {
@@ -14,6 +17,8 @@ if (DatabaseMigrator.IsRequested(args))
 
 var builder = WebApplication.CreateBuilder(args);
 
+builder.AddRuntimeSettings();
+
 builder.AddServiceDefaults();
 
 builder.AddApiProblemDetails();
@@ -22,6 +27,10 @@ builder.AddDataAccess();
 
 builder.AddStaffAuthentication();
 
+builder.AddApiKeys();
+
+builder.AddApiRateLimiting();
+
 builder.AddBusinessFeatures();
 
 builder.AddMonitoring();
@@ -29,6 +38,7 @@ builder.AddMonitoring();
 builder.AddApiDocument();
 
 builder.AddRequestSecurity();
+builder.AddBackupForwarding();
 
 var app = builder.Build();
 
@@ -42,6 +52,10 @@ app.UseRequestSecurity();
 
 app.UseAuthentication();
 
+app.UseApiKeys();
+
+app.UseApiRateLimiting();
+
 app.UseAuthorization();
 
 app.MapDefaultEndpoints();
@@ -54,10 +68,13 @@ app.MapBusinessEndpoints();
 
 app.MapMonitoringEndpoints();
 
+app.MapApiKeyEndpoints();
+
 app.MapDemoDataEndpoints();
 
 app.MapSecurityEndpoints();
 
 app.MapFaultEndpoint(app.Environment);
+app.MapBackupEndpoints();
 
 app.Run();

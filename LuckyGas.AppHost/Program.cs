@@ -1,4 +1,5 @@
 using LuckyGas.AppHost.Applications;
+using LuckyGas.AppHost.Backups;
 using LuckyGas.AppHost.Edge;
 using LuckyGas.AppHost.Hosting;
 using LuckyGas.AppHost.Monitoring;
@@ -43,10 +44,15 @@ var adminPassword = builder.AddGeneratedSecret("admin-password");
 migrations
     .WithEnvironment("Auth__AdminPassword", adminPassword);
 
+// API keys: the pepper of their keyed hashes.
+var apiKeyPepper = builder.AddGeneratedSecret("api-key-pepper");
+
 // API: writes through pgBouncer, reads from the standbys, Redis through the sentinels.
 var api = builder.AddInstances<Projects.LuckyGas_Api>("api", instances: 2, ports)
     .ForEach(instance => instance
         .WithEnvironment("Auth__SigningKey", tokenSigningKey)
+        .WithEnvironment("ApiKeys__Pepper", apiKeyPepper)
+        .WithApiSettings(builder.Configuration, state)
         .WithResetDemoDataCommand(adminPassword)
         .WithReference(database.Write)
         .WithReference(database.Read)
@@ -65,19 +71,28 @@ var web = builder.AddInstances<Projects.LuckyGas_Web>("web", instances: 2, ports
         .WaitFor(pgbouncer)
         .WaitFor(api[0]));
 
-// Backup worker: dumps from a standby, uploads to S3 and reports to a Slack-compatible webhook.
+// Backups: dumped from a standby, encrypted, uploaded to S3 and restored on pg-verify to verify;
+// every outcome goes to a Slack-compatible webhook when its URL is set.
 var slackWebhookUrl = builder.AddOptionalSecret("slack-webhook-url");
-builder.AddInstance<Projects.LuckyGas_BackupWorker>("backup-worker", ports)
-    .WithReference(database.Read)
-    .WithBackupStorage(backupStorage)
-    .WithEnvironment("Notifications__SlackWebhookUrl", slackWebhookUrl)
+var verificationServer = builder.AddVerificationServer(state, ports, account, postgres.PostgresPassword);
+var backupWorker = builder.AddBackupWorker(state, ports, database.Read, backupStorage, verificationServer,
+        postgres.PostgresPassword, tokenSigningKey, slackWebhookUrl)
+    .WithBackupCommands(api[0], adminPassword)
     .WaitFor(postgres.Group);
+api.ForEach(instance => instance
+    .WithReference(backupWorker));
 
 // Monitoring: Prometheus scrapes every instance and exporter; Alertmanager posts to the webhook.
 builder.AddMonitoring(state, ports, postgres, redis, slackWebhookUrl);
 
 // Edge: nginx with TLS in front of the API and web instances.
 builder.AddEdge(state, ports, api, web);
+
+// Self-healing: a process that ends without a stop request is restarted through its resource.
+// A crashed PostgreSQL or Redis node waits until the cluster has failed over, then rejoins it.
+builder.AddResourceSupervisor(state)
+    .RestartPostgresNodesAfterFailover(postgres)
+    .RestartRedisNodesAfterFailover(redis);
 
 builder.AddReadinessReport(state);
 

@@ -42,7 +42,8 @@ public static class Extensions
     private static readonly string[] s_clientMeters = ["Npgsql", "StackExchange.Redis"];
 
     /// <summary>
-    /// Adds OpenTelemetry, default health checks, service discovery, HTTP resilience and the
+    /// Adds OpenTelemetry, default health checks, service discovery, HTTP resilience with a
+    /// registry of circuit breaker states, forwarded headers from trusted proxies only, and the
     /// instance name to the application.
     /// </summary>
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder)
@@ -56,9 +57,13 @@ public static class Extensions
 
         builder.Services.ConfigureHttpClientDefaults(http =>
         {
-            http.AddStandardResilienceHandler();
+            http.AddStandardResilienceHandler().SelectPipelinePerDependency();
             http.AddServiceDiscovery();
         });
+
+        builder.AddCircuitBreakerRegistry();
+
+        builder.AddTrustedProxies();
 
         builder.Services.AddSingleton(InstanceIdentity.FromConfiguration(builder.Configuration));
 

@@ -113,3 +113,29 @@ internal sealed class AuditLogEntryConfiguration : IEntityTypeConfiguration<Audi
         builder.HasIndex(entry => entry.Kind);
     }
 }
+
+internal sealed class ApiKeyConfiguration : IEntityTypeConfiguration<ApiKey>
+{
+    public void Configure(EntityTypeBuilder<ApiKey> builder)
+    {
+        builder.Property(key => key.KeyHash).HasMaxLength(64);
+        builder.HasIndex(key => key.KeyHash).IsUnique();
+        builder.Property(key => key.DisplayPrefix).HasMaxLength(16);
+        builder.Property(key => key.Name).HasMaxLength(100);
+
+        // Scopes are stored as their flag bits, which are fixed by ApiKeyScopes' explicit values.
+        builder.Property(key => key.Scopes).HasConversion<int>();
+        builder.HasOne(key => key.Owner).WithMany().HasForeignKey(key => key.OwnerId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasIndex(key => key.OwnerId);
+    }
+}
+
+internal sealed class ApiKeyUsageConfiguration : IEntityTypeConfiguration<ApiKeyUsage>
+{
+    public void Configure(EntityTypeBuilder<ApiKeyUsage> builder)
+    {
+        builder.ToTable("api_key_usage");
+        builder.HasKey(usage => new { usage.ApiKeyId, usage.Day });
+        builder.HasOne<ApiKey>().WithMany().HasForeignKey(usage => usage.ApiKeyId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

@@ -35,8 +35,52 @@ public sealed record PostgresCluster(
 /// <param name="Port">
 /// The port the server listens on: on 127.0.0.1 in run mode, inside its container in publish mode.
 /// </param>
-public sealed record PostgresNode(int Id, IResourceBuilder<IResourceWithEndpoints> Server, int Port)
+/// <param name="RunModeRepmgrd">
+/// The node's repmgrd resource in run mode, or null in publish mode, where repmgrd runs inside
+/// the node's container.
+/// </param>
+/// <param name="RunModeDirectory">
+/// The node's state folder in run mode, with <c>repmgr.conf</c>, <c>.pgpass</c> and <c>data</c>,
+/// or null in publish mode.
+/// </param>
+public sealed record PostgresNode(
+    int Id, IResourceBuilder<IResourceWithEndpoints> Server, int Port,
+    IResourceBuilder<ExecutableResource>? RunModeRepmgrd = null, string? RunModeDirectory = null)
 {
     /// <summary>The resource name, such as <c>postgres-1</c>.</summary>
     public string Name => Server.Resource.Name;
+
+    /// <summary>The node's repmgrd resource, which exists only in run mode.</summary>
+    public IResourceBuilder<ExecutableResource> Repmgrd =>
+        RunModeRepmgrd ?? throw new InvalidOperationException($"{Name} has no repmgrd resource in publish mode.");
+
+    /// <summary>The node's state folder, which exists only in run mode.</summary>
+    public string Directory =>
+        RunModeDirectory ?? throw new InvalidOperationException($"{Name} has no state folder in publish mode.");
+
+    /// <summary>The path of the node's repmgr configuration file.</summary>
+    public string RepmgrConfig => Path.Combine(Directory, "repmgr.conf");
+
+    /// <summary>The environment that repmgr needs to reach every node with the node's password file.</summary>
+    public IReadOnlyDictionary<string, string> RepmgrEnvironment => new Dictionary<string, string>
+    {
+        ["PGPASSFILE"] = Path.Combine(Directory, ".pgpass"),
+        ["PGCONNECT_TIMEOUT"] = "2",
+        ["NODE_DIR"] = Directory,
+        ["HOME"] = Directory,
+    };
+}
+
+/// <summary>Where the repoint script finds pgBouncer, and the command line that runs it.</summary>
+/// <param name="ConfigFile">pgBouncer's rendered <c>pgbouncer.ini</c> in the state folder.</param>
+/// <param name="Port">pgBouncer's port on 127.0.0.1, where its admin console listens too.</param>
+/// <param name="Script">The path of <c>repoint-pgbouncer.sh</c>.</param>
+/// <param name="Nodes">Every node as <c>id:port</c>, separated by commas.</param>
+public sealed record PgBouncerTarget(string ConfigFile, int Port, string Script, string Nodes)
+{
+    /// <summary>The name of the pgBouncer resource.</summary>
+    public const string ResourceName = "pgbouncer";
+
+    /// <summary>The script with its fixed arguments; repmgr appends the event's node, type and outcome.</summary>
+    public string RepointCommand => $"{Script} {ConfigFile} {Port.ToString(System.Globalization.CultureInfo.InvariantCulture)} {Nodes}";
 }

@@ -6,7 +6,8 @@ namespace LuckyGas.AppHost.Postgres;
 /// <summary>Adds the PostgreSQL cluster: host processes in run mode, containers in publish mode.</summary>
 public static class PostgresClusterExtensions
 {
-    private const string BinDirectory = "/usr/lib/postgresql/15/bin";
+    /// <summary>The folder of the PostgreSQL 15 server and client programs from the Debian packages.</summary>
+    public const string BinDirectory = "/usr/lib/postgresql/15/bin";
 
     /// <summary>
     /// Adds three PostgreSQL 15 nodes with streaming replication, repmgrd on each, and a
@@ -36,14 +37,21 @@ public static class PostgresClusterExtensions
         var nodePorts = nodeIds.ToDictionary(id => id, id => ports.GetPort(NodeName(id)));
         var clusterNodes = string.Join(' ', nodeIds.Select(id => $"{id}:{nodePorts[id]}:{state.Combine(NodeName(id))}"));
 
+        // repmgr's event notification repoints pgBouncer; pgBouncer's files are rendered later.
+        var pgBouncer = new PgBouncerTarget(
+            state.Combine(PgBouncerTarget.ResourceName, "pgbouncer.ini"), ports.GetPort(PgBouncerTarget.ResourceName),
+            Path.Combine(builder.AppHostDirectory, "PgBouncer", "repoint-pgbouncer.sh"),
+            string.Join(',', nodeIds.Select(id => $"{id}:{nodePorts[id]}")));
+
         var nodes = new List<PostgresNode>();
+        var servers = new List<IResourceBuilder<ExecutableResource>>();
 
         foreach (var id in nodeIds)
         {
             var name = NodeName(id);
             var nodeDirectory = state.Combine(name);
             var port = nodePorts[id];
-            RenderNodeConfiguration(builder, account, nodeDirectory, id, port);
+            RenderNodeConfiguration(builder, account, nodeDirectory, id, port, pgBouncer);
 
             var (command, arguments) = account.Wrap("bash", Path.Combine(builder.AppHostDirectory, "Postgres", "postgres-node.sh"));
             var server = builder.AddExecutable(name, command, nodeDirectory, arguments)
@@ -56,21 +64,30 @@ public static class PostgresClusterExtensions
                 .WithParentRelationship(group);
 
             var (repmgrdCommand, repmgrdArguments) = account.Wrap("bash", Path.Combine(builder.AppHostDirectory, "Postgres", "repmgrd.sh"));
-            builder.AddExecutable($"{name}-repmgrd", repmgrdCommand, nodeDirectory, repmgrdArguments)
+            var repmgrd = builder.AddExecutable($"{name}-repmgrd", repmgrdCommand, nodeDirectory, repmgrdArguments)
                 .WithNodeEnvironment(id, port, nodeDirectory, postgresPassword, replicationPassword)
                 .WithParentRelationship(server)
                 .WaitFor(server);
 
             builder.Services.AddHealthChecks().Add(new(name,
                 _ => new PostgresNodeHealthCheck(port, nodeDirectory, postgresPassword.Resource), failureStatus: null, tags: null));
-            nodes.Add(new PostgresNode(id, server, port));
+            nodes.Add(new PostgresNode(id, server, port, repmgrd, nodeDirectory));
+            servers.Add(server);
         }
 
         builder.Services.AddHealthChecks().Add(new("postgres-cluster",
-            _ => new PostgresClusterHealthCheck(nodes.Select(node => (node.Name, node.Port)).ToList(), postgresPassword.Resource),
+            _ => new PostgresClusterHealthCheck(nodes.Select(node => (node.Name, node.Port)).ToList(), postgresPassword.Resource,
+                state.Combine(TextfileMetrics.DirectoryName)),
             failureStatus: null, tags: null));
 
-        return new PostgresCluster(group, nodes, postgresPassword, appPassword, monitoringPassword);
+        var cluster = new PostgresCluster(group, nodes, postgresPassword, appPassword, monitoringPassword);
+        group.WithClusterCommands(cluster, account, pgBouncer);
+        foreach (var (server, node) in servers.Zip(nodes))
+        {
+            server.WithNodeCommands(node, cluster, account, pgBouncer);
+        }
+
+        return cluster;
     }
 
     internal static string NodeName(int id) => $"postgres-{id}";
@@ -94,7 +111,8 @@ public static class PostgresClusterExtensions
     }
 
     private static void RenderNodeConfiguration(
-        IDistributedApplicationBuilder builder, ServerAccount account, string nodeDirectory, int id, int port)
+        IDistributedApplicationBuilder builder, ServerAccount account, string nodeDirectory, int id, int port,
+        PgBouncerTarget pgBouncer)
     {
         account.CreatePrivateDirectory(nodeDirectory);
 
@@ -112,6 +130,7 @@ public static class PostgresClusterExtensions
             ["bin_directory"] = BinDirectory,
             ["config_file"] = Path.Combine(nodeDirectory, "repmgr.conf"),
             ["service_command"] = Path.Combine(builder.AppHostDirectory, "Postgres", "service-command.sh"),
+            ["repoint_command"] = pgBouncer.RepointCommand,
         };
 
         foreach (var file in new[] { "postgresql.conf", "pg_hba.conf", "repmgr.conf" })

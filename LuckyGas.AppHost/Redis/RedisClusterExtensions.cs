@@ -109,7 +109,9 @@ public static class RedisClusterExtensions
                 password.Resource),
             failureStatus: null, tags: null));
 
-        return new RedisCluster(group, nodes, sentinels, password);
+        var cluster = new RedisCluster(group, nodes, sentinels, password);
+        group.WithFailoverCommand(cluster);
+        return cluster;
     }
 
     internal static string NodeName(int id) => $"redis-{id}";

@@ -28,6 +28,9 @@ public static class BackupStorageExtensions
             return new BackupStorage(store, new Dictionary<string, ReferenceExpression>
             {
                 ["S3__ServiceUrl"] = S3Store.GetServiceUrl(store),
+                ["S3__BucketName"] = ReferenceExpression.Create($"{S3Store.BackupBucketName}"),
+                ["S3__AccessKeyId"] = ReferenceExpression.Create($"{S3Store.AccessKeyId}"),
+                ["S3__SecretAccessKey"] = ReferenceExpression.Create($"{S3Store.SecretAccessKey}"),
             });
         }
 

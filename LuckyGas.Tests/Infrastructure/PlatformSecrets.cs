@@ -29,6 +29,12 @@ public sealed class PlatformSecrets
     /// <summary>The password of the bootstrapped <c>admin</c> account.</summary>
     public string AdminPassword { get; } = NewSecret();
 
+    /// <summary>The secret that the backup encryption key is derived from.</summary>
+    public string BackupEncryptionKey { get; } = NewSecret();
+
+    /// <summary>The pepper of API key hashes.</summary>
+    public string ApiKeyPepper { get; } = NewSecret();
+
     /// <summary>Returns the AppHost arguments that set each parameter.</summary>
     public IEnumerable<string> ToArguments() =>
     [
@@ -39,6 +45,8 @@ public sealed class PlatformSecrets
         $"--Parameters:token-signing-key={TokenSigningKey}",
         $"--Parameters:admin-password={AdminPassword}",
         $"--Parameters:monitoring-password={MonitoringPassword}",
+        $"--Parameters:backup-encryption-key={BackupEncryptionKey}",
+        $"--Parameters:api-key-pepper={ApiKeyPepper}",
     ];
 
     private static string NewSecret() => Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();

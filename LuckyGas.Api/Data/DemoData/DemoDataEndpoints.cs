@@ -1,3 +1,4 @@
+using LuckyGas.Api.Infrastructure.RateLimiting;
 using System.Security.Claims;
 using LuckyGas.Api.Features.Audit;
 using LuckyGas.Api.Features.Auth;
@@ -20,6 +21,7 @@ public static partial class DemoDataEndpoints
             .RequireAuthorization(Policies.Admin)
             .WithTags("Admin")
             .WithName("ResetDemoData")
+            .WithEndpointClass(EndpointClass.Expensive)
             .WithSummary("Delete every customer, order, driver, delivery and idempotency record, and insert a fresh "
                 + "year of demo data. Staff accounts and prices stay. Pass ?seed= to repeat an earlier data set.");
         return app;

@@ -43,12 +43,13 @@ public sealed class ManagedDataServicesTests(PublishedManagedManifest published)
             Assert.False(published.Resources.ContainsKey(name), $"{name} is in the manifest.");
         }
 
-        // The edge and the monitoring that needs no data server stay; the data servers' exporters go.
+        // The edge, pg-verify and the monitoring that needs no data server stay. The data servers'
+        // exporters go.
         var containers = published.Resources
             .Where(pair => PublishedManifest.TypeOf(pair.Value).StartsWith("container", StringComparison.Ordinal))
             .Select(pair => pair.Key)
             .Order(StringComparer.Ordinal);
-        Assert.Equal(["alertmanager", "edge", "node-exporter", "prometheus"], containers);
+        Assert.Equal(["alertmanager", "edge", "node-exporter", "pg-verify", "prometheus"], containers);
     }
 
     [Fact]

@@ -235,6 +235,19 @@ public sealed class ManifestTests(PublishedManifest published) : IClassFixture<P
     }
 
     [Fact]
+    public void VerificationServer_IsInternalPostgres()
+    {
+        var server = published.Resources["pg-verify"]!;
+        var worker = EnvironmentOf("backup-worker");
+
+        Assert.StartsWith("docker.io/library/postgres:15.", server["image"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Null(server["bindings"]!["tcp"]!["external"]);
+        Assert.Equal("{pg-verify-password.value}", server["env"]!["POSTGRES_PASSWORD"]!.GetValue<string>());
+        Assert.Contains("Host={pg-verify.bindings.tcp.host}", worker["Backup__VerifyConnectionString"], StringComparison.Ordinal);
+        Assert.Equal("{backup-encryption-key.value}", worker["Backup__EncryptionKey"]);
+    }
+
+    [Fact]
     public void Alertmanager_TakesSlackWebhookUrl()
     {
         var environment = EnvironmentOf("alertmanager");
@@ -250,7 +263,7 @@ public sealed class ManifestTests(PublishedManifest published) : IClassFixture<P
             "postgres-1", "postgres-2", "postgres-3", "pgbouncer",
             "redis-1", "redis-2", "sentinel-1", "sentinel-2", "sentinel-3",
             "luckygas-write", "luckygas-read", "luckygas-migrations", "luckygas-admin", "luckygas-redis",
-            "db-migrations", "api", "web", "backup-worker", "edge",
+            "db-migrations", "api", "web", "backup-worker", "pg-verify", "edge",
             "prometheus", "alertmanager", "node-exporter",
             .. s_exportersByJob.SelectMany(job => job.Exporters),
         ];

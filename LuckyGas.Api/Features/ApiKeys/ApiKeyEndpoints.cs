@@ -1,6 +1,8 @@
 using System.Security.Claims;
 using LuckyGas.Api.Data.Entities;
+using LuckyGas.Api.Features.Audit;
 using LuckyGas.Api.Features.Auth;
+using LuckyGas.Api.Features.Security;
 using LuckyGas.Api.Infrastructure;
 using LuckyGas.Api.Infrastructure.RateLimiting;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
@@ -58,7 +60,7 @@ public static class ApiKeyEndpoints
     /// <summary>Creates a key and returns its secret, the only time it is shown.</summary>
     public static async Task<Results<Created<CreatedApiKeyResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(
         CreateApiKeyRequest request, ClaimsPrincipal principal, ApiKeyService keys, TimeProvider clock,
-        CancellationToken cancellationToken)
+        IAuditLog audit, HttpContext context, CancellationToken cancellationToken)
     {
         if (!TryGetCaller(principal, out var caller))
         {
@@ -66,6 +68,19 @@ public static class ApiKeyEndpoints
         }
 
         var result = await keys.CreateAsync(request, caller, cancellationToken);
+        if (result is CreateApiKeyResult.Created newKey)
+        {
+            // The hash names the key; the secret never reaches the audit log.
+            await audit.WriteAsync(new AuditEvent(AuditEventKinds.ApiKeyCreated, Callers.Identify(principal),
+                RequestSecurityMiddleware.ClientAddress(context), newKey.Key.KeyHash,
+                new Dictionary<string, string?>
+                {
+                    ["name"] = newKey.Key.Name,
+                    ["tier"] = newKey.Key.Tier.ToString(),
+                    ["scopes"] = newKey.Key.Scopes.ToString(),
+                }), cancellationToken);
+        }
+
         return result switch
         {
             CreateApiKeyResult.Invalid invalid => (ValidationProblem)invalid.Validation.ToProblem(),
@@ -96,7 +111,7 @@ public static class ApiKeyEndpoints
     /// <summary>Revokes a key of the caller, or any key for an administrator.</summary>
     public static async Task<Results<NoContent, ProblemHttpResult>> RevokeAsync(
         [FromRoute(Name = "key_hash")] string keyHash, ClaimsPrincipal principal, ApiKeyService keys,
-        CancellationToken cancellationToken)
+        IAuditLog audit, HttpContext context, CancellationToken cancellationToken)
     {
         if (!TryGetCaller(principal, out var caller))
         {
@@ -108,9 +123,14 @@ public static class ApiKeyEndpoints
             return InvalidHash(keyHash);
         }
 
-        return await keys.RevokeAsync(keyHash, caller, cancellationToken)
-            ? TypedResults.NoContent()
-            : KeyNotFound(keyHash);
+        if (!await keys.RevokeAsync(keyHash, caller, cancellationToken))
+        {
+            return KeyNotFound(keyHash);
+        }
+
+        await audit.WriteAsync(new AuditEvent(AuditEventKinds.ApiKeyRevoked, Callers.Identify(principal),
+            RequestSecurityMiddleware.ClientAddress(context), keyHash), cancellationToken);
+        return TypedResults.NoContent();
     }
 
     /// <summary>Returns the configured tiers and limits.</summary>
@@ -129,7 +149,7 @@ public static class ApiKeyEndpoints
     /// <summary>Returns a key's usage per day and its current windows.</summary>
     public static async Task<Results<Ok<ApiKeyUsageResponse>, ProblemHttpResult>> GetUsageAsync(
         [FromRoute(Name = "key_hash")] string keyHash, ClaimsPrincipal principal, ApiKeyService keys,
-        CancellationToken cancellationToken)
+        IAuditLog audit, HttpContext context, CancellationToken cancellationToken)
     {
         if (!TryGetCaller(principal, out var caller))
         {

@@ -57,7 +57,7 @@ var api = builder.AddInstances<Projects.LuckyGas_Api>("api", instances: 2, ports
         .WithReference(database.Write)
         .WithReference(database.Read)
         .WithReference(redisConnection)
-        .WithEnvironment("Monitoring__DiskPath", state.Path)
+        .WithStateDiskPath(state)
         .WaitForCompletion(migrations)
         .WaitFor(pgbouncer)
         .WaitFor(redis.Group));

@@ -21,13 +21,17 @@ public static class BackupWorkerExtensions
     public static IResourceBuilder<ProjectResource> AddBackupWorker(
         this IDistributedApplicationBuilder builder, StateDirectory state, PortRegistry ports,
         IResourceBuilder<IResourceWithConnectionString> read, BackupStorage storage,
-        IResourceBuilder<ExecutableResource> verificationServer, IResourceBuilder<ParameterResource> postgresPassword,
+        IResourceBuilder<IResourceWithEndpoints> verificationServer, IResourceBuilder<ParameterResource> postgresPassword,
         IResourceBuilder<ParameterResource> tokenSigningKey, IResourceBuilder<ParameterResource> slackWebhookUrl)
     {
         var encryptionKey = builder.AddGeneratedSecret("backup-encryption-key");
 
-        var backups = state.Combine("backups");
-        Directory.CreateDirectory(backups);
+        // A container keeps its local copies only until it is replaced; the S3 copy is the lasting one.
+        var backups = builder.ExecutionContext.IsPublishMode ? "/tmp/luckygas-backups" : state.Combine("backups");
+        if (builder.ExecutionContext.IsRunMode)
+        {
+            Directory.CreateDirectory(backups);
+        }
 
         return builder.AddInstance<Projects.LuckyGas_BackupWorker>(ResourceName, ports)
             .WithReference(read)

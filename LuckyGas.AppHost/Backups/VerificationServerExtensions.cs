@@ -15,11 +15,25 @@ public static class VerificationServerExtensions
     /// server account with its data under the state folder. Its <c>postgres</c> superuser has
     /// <paramref name="postgresPassword"/>. It is healthy when a query succeeds.
     /// </summary>
-    public static IResourceBuilder<ExecutableResource> AddVerificationServer(
+    /// <remarks>
+    /// In publish mode it is a plain PostgreSQL 15 container through Aspire.Hosting.PostgreSQL's
+    /// <c>AddPostgres</c>, internal only, with its own generated <c>pg-verify-password</c>, so it
+    /// shares no password with the cluster and stays when managed services replace the cluster.
+    /// It has no volume, because every verification restores into a fresh database.
+    /// </remarks>
+    public static IResourceBuilder<IResourceWithEndpoints> AddVerificationServer(
         this IDistributedApplicationBuilder builder, StateDirectory state, PortRegistry ports, ServerAccount account,
         IResourceBuilder<ParameterResource> postgresPassword)
     {
         const string name = ResourceName;
+        if (builder.ExecutionContext.IsPublishMode)
+        {
+            // The tag of the cluster's base image in Postgres/Dockerfile, so pg_restore and the
+            // server are the same major version as in run mode.
+            return builder.AddPostgres(name)
+                .WithImageTag("15.14-bookworm");
+        }
+
         var directory = state.Combine(name);
         var port = ports.GetPort(name);
         account.CreatePrivateDirectory(directory);
@@ -57,8 +71,13 @@ public static class VerificationServerExtensions
 
     /// <summary>Returns the superuser connection string of the verification server.</summary>
     public static ReferenceExpression GetConnectionString(
-        IResourceBuilder<ExecutableResource> server, IResourceBuilder<ParameterResource> postgresPassword)
+        IResourceBuilder<IResourceWithEndpoints> server, IResourceBuilder<ParameterResource> postgresPassword)
     {
+        if (server.Resource is PostgresServerResource container)
+        {
+            return container.ConnectionStringExpression;
+        }
+
         var port = server.GetEndpoint("tcp").Property(EndpointProperty.Port);
         return ReferenceExpression.Create(
             $"Host=127.0.0.1;Port={port};Database=postgres;Username=postgres;Password={postgresPassword.Resource}");

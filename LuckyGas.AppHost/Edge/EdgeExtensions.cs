@@ -50,20 +50,26 @@ public static class EdgeExtensions
     /// On the first start the AppHost creates a local certificate authority in
     /// <c>edge-ca/</c> of the state folder and logs its path. nginx runs in the foreground as the
     /// AppHost's user, or as <c>www-data</c> when the AppHost runs as root, on ports from the
-    /// port record, which are above 1024 and so need no privilege.
+    /// port record, which are above 1024 and so need no privilege. In publish mode the edge is a
+    /// container instead (<see cref="EdgeContainer"/>), with a certificate from parameters.
     /// </remarks>
-    public static IResourceBuilder<ExecutableResource> AddEdge(
+    public static IResourceBuilder<IResourceWithEndpoints> AddEdge(
         this IDistributedApplicationBuilder builder, StateDirectory state, PortRegistry ports,
         IReadOnlyList<IResourceBuilder<ProjectResource>> api, IReadOnlyList<IResourceBuilder<ProjectResource>> web)
     {
+        var apiRate = ReadPositive(ApiRequestsPerSecondKey, builder.Configuration[ApiRequestsPerSecondKey], DefaultApiRequestsPerSecond);
+        var apiBurst = ReadPositive(ApiBurstKey, builder.Configuration[ApiBurstKey], DefaultApiBurst);
+        if (builder.ExecutionContext.IsPublishMode)
+        {
+            return builder.AddEdgeContainer(ResourceName, api, web, apiRate, apiBurst);
+        }
+
         var account = EdgeAccount.Detect();
         var directory = state.Combine(ResourceName);
         var httpsPort = ports.GetPort(HttpsPortName);
         var httpPort = ports.GetPort(HttpPortName);
         var configFile = Path.Combine(directory, "nginx.conf");
         var authorityDirectory = state.Combine("edge-ca");
-        var apiRate = ReadPositive(ApiRequestsPerSecondKey, builder.Configuration[ApiRequestsPerSecondKey], DefaultApiRequestsPerSecond);
-        var apiBurst = ReadPositive(ApiBurstKey, builder.Configuration[ApiBurstKey], DefaultApiBurst);
 
         // Certificates and the configuration are written just before the resources start, so that
         // publishing the manifest writes nothing into the state folder. The configuration is

@@ -31,7 +31,11 @@ public static class SecretParameters
     public static IResourceBuilder<ParameterResource> AddOptionalSecret(
         this IDistributedApplicationBuilder builder, string name)
     {
-        return builder.AddParameter(name, new EmptyParameterDefault(), secret: true);
+        // The manifest wraps any default in a "default" object, and an empty one fails the
+        // manifest schema, so the published parameter has no default at all.
+        return builder.ExecutionContext.IsPublishMode
+            ? builder.AddParameter(name, secret: true)
+            : builder.AddParameter(name, new EmptyParameterDefault(), secret: true);
     }
 
     /// <summary>A parameter default that is the empty string.</summary>

@@ -7,8 +7,8 @@ using LuckyGas.AppHost.Redis;
 namespace LuckyGas.AppHost.Monitoring;
 
 /// <summary>
-/// Adds Prometheus, Alertmanager and the exporters from the Debian packages, as host processes
-/// for run mode.
+/// Adds Prometheus, Alertmanager and the exporters from the Debian packages: host processes in run
+/// mode, containers in publish mode (<see cref="MonitoringContainers"/>).
 /// </summary>
 public static class MonitoringExtensions
 {
@@ -32,11 +32,16 @@ public static class MonitoringExtensions
     /// collector reads <c>node-exporter/</c> in the state folder, where other parts of the AppHost
     /// write <c>*.prom</c> files.
     /// </remarks>
-    public static IResourceBuilder<ExecutableResource> AddMonitoring(
+    public static IResourceBuilder<IResourceWithEndpoints> AddMonitoring(
         this IDistributedApplicationBuilder builder, StateDirectory state, PortRegistry ports,
         PostgresCluster postgres, RedisCluster redis,
         IResourceBuilder<ParameterResource> slackWebhookUrl)
     {
+        if (builder.ExecutionContext.IsPublishMode)
+        {
+            return builder.AddMonitoringContainers(postgres, redis, slackWebhookUrl);
+        }
+
         var monitoringPassword = postgres.MonitoringPassword;
         var exporters = new Dictionary<string, List<(string Resource, int Port)>>(StringComparer.Ordinal);
         void Track(string job, string resource, int port) =>
@@ -99,7 +104,7 @@ public static class MonitoringExtensions
         var values = new Dictionary<string, string>
         {
             ["rules_file"] = Path.Combine(builder.AppHostDirectory, "Monitoring", "alert-rules.yml"),
-            ["alertmanager_port"] = Format(alertmanagerPort),
+            ["alertmanager_address"] = $"127.0.0.1:{Format(alertmanagerPort)}",
         };
         foreach (var (job, resources) in s_projectJobs)
         {

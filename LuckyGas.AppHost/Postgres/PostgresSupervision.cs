@@ -20,8 +20,13 @@ public static class PostgresSupervision
     {
         foreach (var node in cluster.Nodes)
         {
-            options.RestartAfter(node.Name, NodeRestartDelay)
-                .RestartWith(node.Name, node.Repmgrd.Resource.Name);
+            options.RestartAfter(node.Name, NodeRestartDelay);
+
+            // In publish mode repmgrd runs inside the node's container, so it restarts with the node.
+            if (node.RunModeRepmgrd is { } repmgrd)
+            {
+                options.RestartWith(node.Name, repmgrd.Resource.Name);
+            }
         }
 
         return options;

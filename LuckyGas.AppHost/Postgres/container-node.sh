@@ -34,6 +34,9 @@ render_configuration() {
     export CONF_data_directory="$data" CONF_hba_file="$NODE_DIR/pg_hba.conf"
     export CONF_socket_directory=/var/run/postgresql CONF_bin_directory="$PG_BINDIR"
     export CONF_config_file="$repmgr_config" CONF_service_command="$scripts/service-command.sh"
+    # NOTE: run mode's repoint-pgbouncer.sh edits pgBouncer's files on the same machine, which a
+    # container cannot reach, so repmgr events run `true` here and pgBouncer keeps PRIMARY_HOST.
+    export CONF_repoint_command=true
     local file
     for file in postgresql.conf pg_hba.conf repmgr.conf; do
         render-template.sh "/etc/luckygas/templates/$file" "$NODE_DIR/$file"

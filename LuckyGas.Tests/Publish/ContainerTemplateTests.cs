@@ -13,6 +13,8 @@ public sealed partial class ContainerTemplateTests
         { "Postgres", ["postgresql.conf", "pg_hba.conf", "repmgr.conf"], "container-node.sh" },
         { "Redis", ["redis.conf", "sentinel.conf"], "container-start.sh" },
         { "PgBouncer", ["pgbouncer.ini"], "container-start.sh" },
+        { "Edge", ["nginx.conf"], "container-start.sh" },
+        { "Monitoring", ["prometheus.yml", "alertmanager.yml"], "container-start.sh" },
     };
 
     private static string AppHostFolder => Path.Combine(AppHostPublisher.RepositoryRoot, "LuckyGas.AppHost");

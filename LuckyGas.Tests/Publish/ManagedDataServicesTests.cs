@@ -35,7 +35,7 @@ public sealed class ManagedDataServicesTests(PublishedManagedManifest published)
         [
             "postgres-1", "postgres-2", "postgres-3", "pgbouncer", "redis-1", "redis-2",
             "sentinel-1", "sentinel-2", "sentinel-3",
-            "postgres-password", "replication-password", "db-password", "redis-password",
+            "postgres-password", "replication-password", "db-password", "redis-password", "monitoring-password",
         ];
 
         foreach (var name in leftOut)
@@ -43,7 +43,24 @@ public sealed class ManagedDataServicesTests(PublishedManagedManifest published)
             Assert.False(published.Resources.ContainsKey(name), $"{name} is in the manifest.");
         }
 
-        Assert.DoesNotContain(published.Resources, pair => PublishedManifest.TypeOf(pair.Value).StartsWith("container", StringComparison.Ordinal));
+        // The edge, pg-verify and the monitoring that needs no data server stay. The data servers'
+        // exporters go.
+        var containers = published.Resources
+            .Where(pair => PublishedManifest.TypeOf(pair.Value).StartsWith("container", StringComparison.Ordinal))
+            .Select(pair => pair.Key)
+            .Order(StringComparer.Ordinal);
+        Assert.Equal(["alertmanager", "edge", "node-exporter", "pg-verify", "prometheus"], containers);
+    }
+
+    [Fact]
+    public void Prometheus_HasNoDataServerTargets()
+    {
+        var environment = published.Resources["prometheus"]!["env"]!.AsObject();
+
+        foreach (var variable in new[] { "POSTGRES_TARGETS", "REDIS_TARGETS", "SENTINEL_TARGETS" })
+        {
+            Assert.False(environment.ContainsKey(variable), $"prometheus still lists {variable}.");
+        }
     }
 
     [Fact]

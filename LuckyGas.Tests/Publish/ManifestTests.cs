@@ -24,6 +24,14 @@ public sealed class ManifestTests(PublishedManifest published) : IClassFixture<P
     internal static readonly Lazy<JsonSchema> Schema = new(() =>
         JsonSchema.FromFile(Path.Combine(AppHostPublisher.RepositoryRoot, "schemas", "aspire-8.0.json")));
 
+    // The exporters of the data servers, by the environment variable that lists them for Prometheus.
+    private static readonly (string Variable, string[] Exporters)[] s_exportersByJob =
+    [
+        ("POSTGRES_TARGETS", ["postgres-1-exporter", "postgres-2-exporter", "postgres-3-exporter"]),
+        ("REDIS_TARGETS", ["redis-1-exporter", "redis-2-exporter"]),
+        ("SENTINEL_TARGETS", ["sentinel-1-exporter", "sentinel-2-exporter", "sentinel-3-exporter"]),
+    ];
+
     // Words that mark a parameter as a credential in this platform's naming.
     private static readonly string[] s_secretWords = ["password", "key", "secret", "webhook", "pepper"];
 
@@ -158,10 +166,93 @@ public sealed class ManifestTests(PublishedManifest published) : IClassFixture<P
         }
 
         Assert.All(external, binding => Assert.StartsWith("edge.", binding, StringComparison.Ordinal));
-        if (published.Resources.ContainsKey("edge"))
+        Assert.Equal(["edge.https"], external);
+    }
+
+    [Fact]
+    public void Edge_ServesHttpsOn443()
+    {
+        var https = published.Resources["edge"]!["bindings"]!["https"]!;
+
+        Assert.Equal("https", https["scheme"]!.GetValue<string>());
+        Assert.Equal(443, https["port"]!.GetValue<int>());
+        Assert.Equal(8443, https["targetPort"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public void Edge_TakesCertificateFromParameters()
+    {
+        var environment = EnvironmentOf("edge");
+        var key = published.Resources["edge-tls-key"]!["inputs"]!["value"]!;
+
+        Assert.Equal("{edge-tls-certificate.value}", environment["TLS_CERTIFICATE"]);
+        Assert.Equal("{edge-tls-key.value}", environment["TLS_KEY"]);
+        Assert.True(key["secret"]?.GetValue<bool>() == true, "edge-tls-key is not secret.");
+    }
+
+    [Fact]
+    public void Edge_ProxiesToApiAndWeb()
+    {
+        var environment = EnvironmentOf("edge");
+
+        Assert.Equal("{api.bindings.http.host}:{api.bindings.http.port}", environment["API_ADDRESS"]);
+        Assert.Equal("{web.bindings.http.host}:{web.bindings.http.port}", environment["WEB_ADDRESS"]);
+    }
+
+    [Fact]
+    public void Prometheus_ScrapesContainersByHostName()
+    {
+        var environment = EnvironmentOf("prometheus");
+
+        Assert.Equal("{alertmanager.bindings.http.host}:{alertmanager.bindings.http.port}", environment["ALERTMANAGER_ADDRESS"]);
+        Assert.Contains("{api.bindings.http.host}:{api.bindings.http.port}", environment["API_TARGETS"], StringComparison.Ordinal);
+        Assert.Contains("{web.bindings.http.host}", environment["WEB_TARGETS"], StringComparison.Ordinal);
+        Assert.Contains("{backup-worker.bindings.http.host}", environment["BACKUP_WORKER_TARGETS"], StringComparison.Ordinal);
+        Assert.Contains("{node-exporter.bindings.http.host}", environment["NODE_TARGETS"], StringComparison.Ordinal);
+        foreach (var (variable, exporters) in s_exportersByJob)
         {
-            Assert.Contains(external, binding => binding.StartsWith("edge.", StringComparison.Ordinal));
+            foreach (var exporter in exporters)
+            {
+                Assert.Contains($"'{{{exporter}.bindings.http.host}}:{{{exporter}.bindings.http.port}}'", environment[variable], StringComparison.Ordinal);
+                Assert.Contains($"labels: {{resource: '{exporter}'}}", environment[variable], StringComparison.Ordinal);
+            }
         }
+
+        Assert.DoesNotContain("127.0.0.1", string.Join('\n', environment.Values), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Exporters_ReferenceTheirServers()
+    {
+        var postgres = EnvironmentOf("postgres-2-exporter");
+        var redis = EnvironmentOf("redis-1-exporter");
+        var sentinel = EnvironmentOf("sentinel-3-exporter");
+
+        Assert.Contains("{monitoring-password.value}@{postgres-2.bindings.tcp.host}:{postgres-2.bindings.tcp.port}", postgres["DATA_SOURCE_NAME"], StringComparison.Ordinal);
+        Assert.Equal("redis://{redis-1.bindings.tcp.host}:{redis-1.bindings.tcp.port}", redis["REDIS_ADDR"]);
+        Assert.Equal("{redis-password.value}", redis["REDIS_PASSWORD"]);
+        Assert.Equal("redis://{sentinel-3.bindings.tcp.host}:{sentinel-3.bindings.tcp.port}", sentinel["REDIS_ADDR"]);
+    }
+
+    [Fact]
+    public void VerificationServer_IsInternalPostgres()
+    {
+        var server = published.Resources["pg-verify"]!;
+        var worker = EnvironmentOf("backup-worker");
+
+        Assert.StartsWith("docker.io/library/postgres:15.", server["image"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Null(server["bindings"]!["tcp"]!["external"]);
+        Assert.Equal("{pg-verify-password.value}", server["env"]!["POSTGRES_PASSWORD"]!.GetValue<string>());
+        Assert.Contains("Host={pg-verify.bindings.tcp.host}", worker["Backup__VerifyConnectionString"], StringComparison.Ordinal);
+        Assert.Equal("{backup-encryption-key.value}", worker["Backup__EncryptionKey"]);
+    }
+
+    [Fact]
+    public void Alertmanager_TakesSlackWebhookUrl()
+    {
+        var environment = EnvironmentOf("alertmanager");
+
+        Assert.Equal("{slack-webhook-url.value}", environment["SLACK_WEBHOOK_URL"]);
     }
 
     [Fact]
@@ -172,7 +263,9 @@ public sealed class ManifestTests(PublishedManifest published) : IClassFixture<P
             "postgres-1", "postgres-2", "postgres-3", "pgbouncer",
             "redis-1", "redis-2", "sentinel-1", "sentinel-2", "sentinel-3",
             "luckygas-write", "luckygas-read", "luckygas-migrations", "luckygas-admin", "luckygas-redis",
-            "db-migrations", "api", "web", "backup-worker",
+            "db-migrations", "api", "web", "backup-worker", "pg-verify", "edge",
+            "prometheus", "alertmanager", "node-exporter",
+            .. s_exportersByJob.SelectMany(job => job.Exporters),
         ];
 
         foreach (var name in expected)

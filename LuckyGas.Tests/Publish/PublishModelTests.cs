@@ -24,7 +24,7 @@ public sealed class PublishModelTests
     {
         var resources = (await PublishModeResourcesAsync()).ToDictionary(resource => resource.Name);
 
-        foreach (var name in new[] { "postgres-1", "postgres-2", "postgres-3" })
+        foreach (var name in new[] { "postgres-1", "postgres-2", "postgres-3", "pg-verify" })
         {
             Assert.IsType<PostgresServerResource>(resources[name]);
         }
@@ -34,7 +34,12 @@ public sealed class PublishModelTests
             Assert.IsType<RedisResource>(resources[name]);
         }
 
-        foreach (var name in new[] { "pgbouncer", "sentinel-1", "sentinel-2", "sentinel-3" })
+        string[] containers =
+        [
+            "pgbouncer", "sentinel-1", "sentinel-2", "sentinel-3", "edge", "prometheus", "alertmanager",
+            "node-exporter", "postgres-1-exporter", "redis-1-exporter", "sentinel-1-exporter",
+        ];
+        foreach (var name in containers)
         {
             Assert.IsAssignableFrom<ContainerResource>(resources[name]);
         }
@@ -48,6 +53,14 @@ public sealed class PublishModelTests
         Assert.NotEmpty(containers);
         foreach (var container in containers)
         {
+            if (container.Name == "pg-verify")
+            {
+                // The official PostgreSQL image as it is, pinned to the run-mode major version.
+                var image = container.Annotations.OfType<ContainerImageAnnotation>().Single();
+                Assert.Equal("15.14-bookworm", image.Tag);
+                continue;
+            }
+
             var build = container.Annotations.OfType<DockerfileBuildAnnotation>().SingleOrDefault();
             Assert.True(build is not null, $"{container.Name} has no Dockerfile build.");
             Assert.True(File.Exists(build.DockerfilePath), $"{container.Name}: {build.DockerfilePath} does not exist.");

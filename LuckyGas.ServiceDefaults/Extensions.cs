@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
@@ -31,8 +32,18 @@ public static class Extensions
     /// </summary>
     public const string PlatformMeterPattern = "LuckyGas.*";
 
+    /// <summary>The Prometheus scraping endpoint, in the Prometheus text format.</summary>
+    public const string MetricsEndpointPath = "/metrics";
+
     /// <summary>
-    /// Adds OpenTelemetry, default health checks, service discovery, HTTP resilience and the
+    /// The meters of the database and cache clients: Npgsql's connection pool and command
+    /// instruments, and StackExchange.Redis's operation instruments.
+    /// </summary>
+    private static readonly string[] s_clientMeters = ["Npgsql", "StackExchange.Redis"];
+
+    /// <summary>
+    /// Adds OpenTelemetry, default health checks, service discovery, HTTP resilience with a
+    /// registry of circuit breaker states, forwarded headers from trusted proxies only, and the
     /// instance name to the application.
     /// </summary>
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder)
@@ -46,19 +57,30 @@ public static class Extensions
 
         builder.Services.ConfigureHttpClientDefaults(http =>
         {
-            http.AddStandardResilienceHandler();
+            http.AddStandardResilienceHandler().SelectPipelinePerDependency();
             http.AddServiceDiscovery();
         });
 
+        builder.AddCircuitBreakerRegistry();
+
+        builder.AddTrustedProxies();
+
         builder.Services.AddSingleton(InstanceIdentity.FromConfiguration(builder.Configuration));
+
+        builder.Services.RemoveServerHeader();
 
         return builder;
     }
 
     /// <summary>
     /// Configures OpenTelemetry logging, metrics and tracing, exported over OTLP when
-    /// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set.
+    /// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set, and metrics also for Prometheus to scrape.
     /// </summary>
+    /// <remarks>
+    /// The OTLP exporter sends from a background batch, so an unreachable collector delays no
+    /// request. Request metrics carry the route template (<c>http.route</c>), never the raw
+    /// path, so unknown URLs add no series.
+    /// </remarks>
     public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder)
         where TBuilder : IHostApplicationBuilder
     {
@@ -73,11 +95,14 @@ public static class Extensions
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
-                .AddMeter(PlatformMeterPattern))
+                .AddMeter(PlatformMeterPattern)
+                .AddMeter(s_clientMeters)
+                .AddView(RenameNonCounterCounts)
+                .AddPrometheusExporter())
             .WithTracing(tracing => tracing
                 .AddSource(builder.Environment.ApplicationName)
                 .AddAspNetCoreInstrumentation(options =>
-                    options.Filter = context => !IsHealthRequest(context.Request.Path))
+                    options.Filter = context => !IsHealthRequest(context.Request.Path) && !IsMetricsRequest(context.Request.Path))
                 .AddHttpClientInstrumentation());
 
         var otlpEndpoint = builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"];
@@ -100,8 +125,8 @@ public static class Extensions
     }
 
     /// <summary>
-    /// Maps <c>/health</c> (readiness, all checks) and <c>/alive</c> (liveness) in every
-    /// environment, and names the serving instance on every response.
+    /// Maps <c>/health</c> (readiness, all checks), <c>/alive</c> (liveness) and
+    /// <c>/metrics</c> (Prometheus) in every environment.
     /// </summary>
     /// <remarks>
     /// Orchestrators and the edge probe these endpoints in production too, so they are not
@@ -115,6 +140,8 @@ public static class Extensions
         {
             Predicate = check => check.Tags.Contains(LiveTag),
         });
+
+        app.MapPrometheusScrapingEndpoint(MetricsEndpointPath);
 
         return app;
     }
@@ -137,6 +164,29 @@ public static class Extensions
             return next(context);
         });
     }
+
+    /// <summary>
+    /// Appends <c>.current</c> to gauges and up-down counters named <c>*.count</c>, such as
+    /// <c>dotnet.thread_pool.thread.count</c> and Npgsql's <c>db.client.connection.count</c>.
+    /// </summary>
+    /// <remarks>
+    /// Prometheus reserves the <c>_count</c> suffix for histograms and summaries, and
+    /// <c>promtool check metrics</c> rejects other metrics named so. The new name keeps the
+    /// OpenTelemetry name as its prefix, so a search for it still finds the series.
+    /// </remarks>
+    private static MetricStreamConfiguration? RenameNonCounterCounts(Instrument instrument)
+    {
+        var type = instrument.GetType();
+        var definition = type.IsGenericType ? type.GetGenericTypeDefinition() : type;
+        var isNonMonotonic = definition == typeof(UpDownCounter<>) || definition == typeof(ObservableUpDownCounter<>) ||
+            definition == typeof(ObservableGauge<>) || definition == typeof(Gauge<>);
+
+        return isNonMonotonic && instrument.Name.EndsWith(".count", StringComparison.Ordinal)
+            ? new MetricStreamConfiguration { Name = instrument.Name + ".current" }
+            : null;
+    }
+
+    private static bool IsMetricsRequest(PathString path) => path.StartsWithSegments(MetricsEndpointPath);
 
     private static bool IsHealthRequest(PathString path) =>
         path.StartsWithSegments(HealthEndpointPath) || path.StartsWithSegments(AlivenessEndpointPath);

@@ -94,3 +94,48 @@ internal sealed class IdempotencyRecordConfiguration : IEntityTypeConfiguration<
         builder.HasIndex(record => record.ExpiresAt);
     }
 }
+
+internal sealed class AuditLogEntryConfiguration : IEntityTypeConfiguration<AuditLogEntry>
+{
+    public void Configure(EntityTypeBuilder<AuditLogEntry> builder)
+    {
+        // A schema of its own, so that after the migration the application role is neither the
+        // owner of the table nor of its schema (a schema owner may drop any table in it).
+        builder.ToTable("audit_log", "audit");
+        builder.Property(entry => entry.Id).ValueGeneratedNever();
+        builder.Property(entry => entry.Kind).HasMaxLength(64);
+        builder.Property(entry => entry.Actor).HasMaxLength(128);
+        builder.Property(entry => entry.ClientIp).HasMaxLength(64);
+        builder.Property(entry => entry.Subject).HasMaxLength(200);
+        builder.Property(entry => entry.PreviousHash).HasMaxLength(64).IsFixedLength();
+        builder.Property(entry => entry.Hash).HasMaxLength(64).IsFixedLength();
+        builder.HasIndex(entry => entry.OccurredAt);
+        builder.HasIndex(entry => entry.Kind);
+    }
+}
+
+internal sealed class ApiKeyConfiguration : IEntityTypeConfiguration<ApiKey>
+{
+    public void Configure(EntityTypeBuilder<ApiKey> builder)
+    {
+        builder.Property(key => key.KeyHash).HasMaxLength(64);
+        builder.HasIndex(key => key.KeyHash).IsUnique();
+        builder.Property(key => key.DisplayPrefix).HasMaxLength(16);
+        builder.Property(key => key.Name).HasMaxLength(100);
+
+        // Scopes are stored as their flag bits, which are fixed by ApiKeyScopes' explicit values.
+        builder.Property(key => key.Scopes).HasConversion<int>();
+        builder.HasOne(key => key.Owner).WithMany().HasForeignKey(key => key.OwnerId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasIndex(key => key.OwnerId);
+    }
+}
+
+internal sealed class ApiKeyUsageConfiguration : IEntityTypeConfiguration<ApiKeyUsage>
+{
+    public void Configure(EntityTypeBuilder<ApiKeyUsage> builder)
+    {
+        builder.ToTable("api_key_usage");
+        builder.HasKey(usage => new { usage.ApiKeyId, usage.Day });
+        builder.HasOne<ApiKey>().WithMany().HasForeignKey(usage => usage.ApiKeyId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

@@ -23,6 +23,12 @@ public abstract class LuckyGasDbContext(DbContextOptions options) : DbContext(op
 
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
 
+    public DbSet<AuditLogEntry> AuditLog => Set<AuditLogEntry>();
+
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+
+    public DbSet<ApiKeyUsage> ApiKeyUsage => Set<ApiKeyUsage>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(LuckyGasDbContext).Assembly);
@@ -34,6 +40,7 @@ public abstract class LuckyGasDbContext(DbContextOptions options) : DbContext(op
         configurationBuilder.Properties<CustomerKind>().HaveConversion<string>().HaveMaxLength(16);
         configurationBuilder.Properties<OrderStatus>().HaveConversion<string>().HaveMaxLength(16);
         configurationBuilder.Properties<StaffRole>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<ApiKeyTier>().HaveConversion<string>().HaveMaxLength(16);
     }
 }
 

@@ -1,5 +1,6 @@
 using LuckyGas.Api.Data.DemoData;
 using LuckyGas.Api.Infrastructure;
+using Npgsql;
 
 namespace LuckyGas.Api.Data;
 
@@ -26,6 +27,17 @@ public static class MigrationHost
 
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(10));
         await DatabaseMigrator.MigrateAsync(connectionString, logger, timeout.Token);
+
+        var superuserConnectionString = builder.Configuration.GetConnectionString(AuditLogPrivileges.ConnectionName);
+        if (string.IsNullOrEmpty(superuserConnectionString))
+        {
+            AuditLogPrivileges.LogSkipped(logger, AuditLogPrivileges.ConnectionName);
+        }
+        else
+        {
+            var applicationRole = new NpgsqlConnectionStringBuilder(connectionString).Username ?? "luckygas";
+            await AuditLogPrivileges.ApplyAsync(superuserConnectionString, applicationRole, logger, timeout.Token);
+        }
 
         var bootstrapLogger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AdminBootstrap));
         await AdminBootstrap.EnsureAdminAsync(

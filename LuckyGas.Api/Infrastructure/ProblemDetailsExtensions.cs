@@ -29,6 +29,7 @@ public static class ProblemDetailsExtensions
         // throws them, and the exception handler would return 500.
         builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
+        builder.Services.AddExceptionHandler<DatabaseUnavailableExceptionHandler>();
 
         return builder;
     }

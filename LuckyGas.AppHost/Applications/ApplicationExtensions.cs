@@ -40,7 +40,7 @@ public static class ApplicationExtensions
 
         return builder.AddProject<TProject>(name, options => options.ExcludeLaunchProfile = true)
             .WithHttpEndpoint(name: "http", port: port, isProxied: port is null)
-            .WithEnvironment("ASPNETCORE_ENVIRONMENT", builder.Environment.EnvironmentName)
+            .WithEnvironment("ASPNETCORE_ENVIRONMENT", EnvironmentName(builder))
             // ServiceDefaults reads LuckyGas:InstanceName and sends it in the X-Served-By header.
             .WithEnvironment("LuckyGas__InstanceName", name)
             // Forwarded headers are trusted only from the edge proxy's source address;
@@ -55,12 +55,12 @@ public static class ApplicationExtensions
     /// on the primary once and exits. API instances wait for its completion.
     /// </summary>
     public static IResourceBuilder<ProjectResource> AddDatabaseMigrator<TProject>(
-        this IDistributedApplicationBuilder builder, IResourceBuilder<ConnectionStringResource> primary)
+        this IDistributedApplicationBuilder builder, IResourceBuilder<IResourceWithConnectionString> primary)
         where TProject : IProjectMetadata, new()
     {
         return builder.AddProject<TProject>("db-migrations", options => options.ExcludeLaunchProfile = true)
             .WithArgs("--migrate")
-            .WithEnvironment("ASPNETCORE_ENVIRONMENT", builder.Environment.EnvironmentName)
+            .WithEnvironment("ASPNETCORE_ENVIRONMENT", EnvironmentName(builder))
             .WithReference(primary);
     }
 
@@ -91,4 +91,9 @@ public static class ApplicationExtensions
 
         return builder;
     }
+
+    // A deployment always runs in Production, whatever environment the publishing AppHost ran
+    // in, so the manifest is the same from dotnet run (Development) and from the tests.
+    private static string EnvironmentName(IDistributedApplicationBuilder builder) =>
+        builder.ExecutionContext.IsPublishMode ? "Production" : builder.Environment.EnvironmentName;
 }

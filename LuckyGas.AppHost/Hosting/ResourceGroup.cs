@@ -18,9 +18,19 @@ public static class ResourceGroupExtensions
     /// Adds a group resource that is running for the AppHost's lifetime and healthy when the
     /// health check registered as <paramref name="healthCheckKey"/> is.
     /// </summary>
+    /// <remarks>
+    /// The group exists in publish mode too, so that the topology reads the same in both modes,
+    /// but it is left out of the manifest and has no health check there, since publishing
+    /// registers none.
+    /// </remarks>
     public static IResourceBuilder<ResourceGroup> AddResourceGroup(
         this IDistributedApplicationBuilder builder, string name, string resourceType, string healthCheckKey)
     {
+        if (builder.ExecutionContext.IsPublishMode)
+        {
+            return builder.AddResource(new ResourceGroup(name)).ExcludeFromManifest();
+        }
+
         return builder.AddResource(new ResourceGroup(name))
             .WithInitialState(new CustomResourceSnapshot
             {

@@ -1,3 +1,5 @@
+using Aspire.Hosting.Publishing;
+
 namespace LuckyGas.AppHost.Hosting;
 
 /// <summary>Adds secret parameters whose values are generated once and kept.</summary>
@@ -16,5 +18,30 @@ public static class SecretParameters
     {
         var value = new GenerateParameterDefault { MinLength = 32, Special = false };
         return builder.AddParameter(name, value, secret: true, persist: true);
+    }
+
+    /// <summary>
+    /// Adds a secret parameter that may stay empty: configuration (such as
+    /// <c>Parameters:{name}</c> in user secrets) sets it, and without a value it is empty.
+    /// </summary>
+    /// <remarks>
+    /// <c>AddParameter(name, "")</c> would not do: Aspire 13.6 uses that value as a constant and
+    /// ignores configuration, so the parameter could never be set.
+    /// </remarks>
+    public static IResourceBuilder<ParameterResource> AddOptionalSecret(
+        this IDistributedApplicationBuilder builder, string name)
+    {
+        return builder.AddParameter(name, new EmptyParameterDefault(), secret: true);
+    }
+
+    /// <summary>A parameter default that is the empty string.</summary>
+    private sealed class EmptyParameterDefault : ParameterDefault
+    {
+        public override string GetDefaultValue() => "";
+
+        // Nothing goes into the manifest, so a deployment asks the operator for the value.
+        public override void WriteToManifest(ManifestPublishingContext context)
+        {
+        }
     }
 }

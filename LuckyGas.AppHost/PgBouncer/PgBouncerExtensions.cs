@@ -19,13 +19,19 @@ public static class PgBouncerExtensions
 
     /// <summary>
     /// Adds a <c>pgbouncer</c> resource in transaction pooling mode, pointed at the first primary
-    /// on its first start, and healthy when a query through it reaches the primary.
+    /// on its first start, and healthy when a query through it reaches the primary. In publish
+    /// mode it is a container instead (<see cref="PgBouncerContainer"/>).
     /// </summary>
-    public static IResourceBuilder<ExecutableResource> AddPgBouncer(
+    public static IResourceBuilder<IResourceWithEndpoints> AddPgBouncer(
         this IDistributedApplicationBuilder builder, StateDirectory state, PortRegistry ports,
         ServerAccount account, PostgresCluster cluster)
     {
         const string name = "pgbouncer";
+        if (builder.ExecutionContext.IsPublishMode)
+        {
+            return builder.AddPgBouncerContainer(name, cluster);
+        }
+
         var directory = state.Combine(name);
         var port = ports.GetPort(name);
         account.CreatePrivateDirectory(directory);

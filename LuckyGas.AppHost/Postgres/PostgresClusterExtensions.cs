@@ -3,10 +3,11 @@ using LuckyGas.AppHost.Hosting;
 
 namespace LuckyGas.AppHost.Postgres;
 
-/// <summary>Adds the PostgreSQL cluster as host processes for run mode.</summary>
+/// <summary>Adds the PostgreSQL cluster: host processes in run mode, containers in publish mode.</summary>
 public static class PostgresClusterExtensions
 {
-    private const string BinDirectory = "/usr/lib/postgresql/15/bin";
+    /// <summary>The folder of the PostgreSQL 15 server and client programs from the Debian packages.</summary>
+    public const string BinDirectory = "/usr/lib/postgresql/15/bin";
 
     /// <summary>
     /// Adds three PostgreSQL 15 nodes with streaming replication, repmgrd on each, and a
@@ -15,7 +16,8 @@ public static class PostgresClusterExtensions
     /// <remarks>
     /// <c>postgres-1</c> is the primary on the first start; the other nodes clone from it. Each
     /// node keeps the role its state folder records on later starts. The nodes are named for the
-    /// node, not the role, because roles move on failover.
+    /// node, not the role, because roles move on failover. In publish mode the nodes are
+    /// containers instead (<see cref="PostgresContainers"/>), with repmgrd inside each.
     /// </remarks>
     public static PostgresCluster AddPostgresCluster(
         this IDistributedApplicationBuilder builder, StateDirectory state, PortRegistry ports, ServerAccount account)
@@ -23,20 +25,33 @@ public static class PostgresClusterExtensions
         var postgresPassword = builder.AddGeneratedSecret("postgres-password");
         var replicationPassword = builder.AddGeneratedSecret("replication-password");
         var appPassword = builder.AddGeneratedSecret("db-password");
+        var monitoringPassword = builder.AddGeneratedSecret("monitoring-password");
 
         var nodeIds = new[] { 1, 2, 3 };
+        var group = builder.AddResourceGroup("postgres", "PostgresCluster", "postgres-cluster");
+        if (builder.ExecutionContext.IsPublishMode)
+        {
+            return builder.AddPostgresContainers(group, postgresPassword, replicationPassword, appPassword, monitoringPassword, nodeIds);
+        }
+
         var nodePorts = nodeIds.ToDictionary(id => id, id => ports.GetPort(NodeName(id)));
         var clusterNodes = string.Join(' ', nodeIds.Select(id => $"{id}:{nodePorts[id]}:{state.Combine(NodeName(id))}"));
 
-        var group = builder.AddResourceGroup("postgres", "PostgresCluster", "postgres-cluster");
+        // repmgr's event notification repoints pgBouncer; pgBouncer's files are rendered later.
+        var pgBouncer = new PgBouncerTarget(
+            state.Combine(PgBouncerTarget.ResourceName, "pgbouncer.ini"), ports.GetPort(PgBouncerTarget.ResourceName),
+            Path.Combine(builder.AppHostDirectory, "PgBouncer", "repoint-pgbouncer.sh"),
+            string.Join(',', nodeIds.Select(id => $"{id}:{nodePorts[id]}")));
+
         var nodes = new List<PostgresNode>();
+        var servers = new List<IResourceBuilder<ExecutableResource>>();
 
         foreach (var id in nodeIds)
         {
             var name = NodeName(id);
             var nodeDirectory = state.Combine(name);
             var port = nodePorts[id];
-            RenderNodeConfiguration(builder, account, nodeDirectory, id, port);
+            RenderNodeConfiguration(builder, account, nodeDirectory, id, port, pgBouncer);
 
             var (command, arguments) = account.Wrap("bash", Path.Combine(builder.AppHostDirectory, "Postgres", "postgres-node.sh"));
             var server = builder.AddExecutable(name, command, nodeDirectory, arguments)
@@ -44,28 +59,38 @@ public static class PostgresClusterExtensions
                 .WithNodeEnvironment(id, port, nodeDirectory, postgresPassword, replicationPassword)
                 .WithEnvironment("CLUSTER_NODES", clusterNodes)
                 .WithEnvironment("APP_PASSWORD", appPassword)
+                .WithEnvironment("MONITORING_PASSWORD", monitoringPassword)
                 .WithHealthCheck(name)
                 .WithParentRelationship(group);
 
             var (repmgrdCommand, repmgrdArguments) = account.Wrap("bash", Path.Combine(builder.AppHostDirectory, "Postgres", "repmgrd.sh"));
-            builder.AddExecutable($"{name}-repmgrd", repmgrdCommand, nodeDirectory, repmgrdArguments)
+            var repmgrd = builder.AddExecutable($"{name}-repmgrd", repmgrdCommand, nodeDirectory, repmgrdArguments)
                 .WithNodeEnvironment(id, port, nodeDirectory, postgresPassword, replicationPassword)
                 .WithParentRelationship(server)
                 .WaitFor(server);
 
             builder.Services.AddHealthChecks().Add(new(name,
                 _ => new PostgresNodeHealthCheck(port, nodeDirectory, postgresPassword.Resource), failureStatus: null, tags: null));
-            nodes.Add(new PostgresNode(id, server, port));
+            nodes.Add(new PostgresNode(id, server, port, repmgrd, nodeDirectory));
+            servers.Add(server);
         }
 
         builder.Services.AddHealthChecks().Add(new("postgres-cluster",
-            _ => new PostgresClusterHealthCheck(nodes.Select(node => (node.Name, node.Port)).ToList(), postgresPassword.Resource),
+            _ => new PostgresClusterHealthCheck(nodes.Select(node => (node.Name, node.Port)).ToList(), postgresPassword.Resource,
+                state.Combine(TextfileMetrics.DirectoryName)),
             failureStatus: null, tags: null));
 
-        return new PostgresCluster(group, nodes, postgresPassword, appPassword);
+        var cluster = new PostgresCluster(group, nodes, postgresPassword, appPassword, monitoringPassword);
+        group.WithClusterCommands(cluster, account, pgBouncer);
+        foreach (var (server, node) in servers.Zip(nodes))
+        {
+            server.WithNodeCommands(node, cluster, account, pgBouncer);
+        }
+
+        return cluster;
     }
 
-    private static string NodeName(int id) => $"postgres-{id}";
+    internal static string NodeName(int id) => $"postgres-{id}";
 
     private static IResourceBuilder<ExecutableResource> WithNodeEnvironment(
         this IResourceBuilder<ExecutableResource> builder, int id, int port, string nodeDirectory,
@@ -86,7 +111,8 @@ public static class PostgresClusterExtensions
     }
 
     private static void RenderNodeConfiguration(
-        IDistributedApplicationBuilder builder, ServerAccount account, string nodeDirectory, int id, int port)
+        IDistributedApplicationBuilder builder, ServerAccount account, string nodeDirectory, int id, int port,
+        PgBouncerTarget pgBouncer)
     {
         account.CreatePrivateDirectory(nodeDirectory);
 
@@ -104,6 +130,7 @@ public static class PostgresClusterExtensions
             ["bin_directory"] = BinDirectory,
             ["config_file"] = Path.Combine(nodeDirectory, "repmgr.conf"),
             ["service_command"] = Path.Combine(builder.AppHostDirectory, "Postgres", "service-command.sh"),
+            ["repoint_command"] = pgBouncer.RepointCommand,
         };
 
         foreach (var file in new[] { "postgresql.conf", "pg_hba.conf", "repmgr.conf" })

@@ -37,13 +37,21 @@ internal sealed class PostgresNodeHealthCheck(int port, string nodeDirectory, Pa
 /// </summary>
 /// <param name="nodes">Every node's name and port.</param>
 /// <param name="postgresPassword">The superuser password.</param>
+/// <param name="metricsDirectory">
+/// The textfile collector's folder, where each check writes <c>luckygas_postgres_primaries</c> and
+/// <c>luckygas_postgres_streaming_standbys</c> for alerts, or null to write nothing.
+/// </param>
 internal sealed class PostgresClusterHealthCheck(
-    IReadOnlyList<(string Name, int Port)> nodes, ParameterResource postgresPassword) : IHealthCheck
+    IReadOnlyList<(string Name, int Port)> nodes, ParameterResource postgresPassword, string? metricsDirectory = null) : IHealthCheck
 {
+    /// <summary>The file in the textfile collector's folder that the check writes.</summary>
+    public const string MetricsFileName = "postgres-cluster.prom";
+
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         var roles = await Task.WhenAll(nodes.Select(node => ProbeAsync(node.Port, cancellationToken)));
         var primaries = nodes.Zip(roles).Where(pair => pair.Second is { IsStandby: false }).ToList();
+        WriteMetrics(primaries.Count, primaries.Count == 1 ? primaries[0].Second!.StreamingStandbys : 0);
 
         var data = new Dictionary<string, object>();
         for (var index = 0; index < nodes.Count; index++)
@@ -69,6 +77,33 @@ internal sealed class PostgresClusterHealthCheck(
                 data: data),
             [var (primary, _)] => HealthCheckResult.Healthy($"{primary.Name} is the primary; every standby streams.", data),
         };
+    }
+
+    private void WriteMetrics(int primaries, int streamingStandbys)
+    {
+        if (metricsDirectory is null)
+        {
+            return;
+        }
+
+        // With no streaming standby every commit waits under quorum commit, so writes block.
+        var text = $"""
+            # HELP luckygas_postgres_primaries PostgreSQL nodes that answer as primary (1 when the cluster is sound).
+            # TYPE luckygas_postgres_primaries gauge
+            luckygas_postgres_primaries {primaries}
+            # HELP luckygas_postgres_streaming_standbys Standbys that stream from the one primary; 0 means commits wait.
+            # TYPE luckygas_postgres_streaming_standbys gauge
+            luckygas_postgres_streaming_standbys {streamingStandbys}
+
+            """;
+        try
+        {
+            Hosting.TextfileMetrics.Write(metricsDirectory, MetricsFileName, text);
+        }
+        catch (IOException)
+        {
+            // The health result carries the same facts; the metric file is refreshed by the next check.
+        }
     }
 
     private async Task<NodeRole?> ProbeAsync(int port, CancellationToken cancellationToken)

@@ -3,11 +3,13 @@
 #
 # First start of node 1: initdb, roles and databases, repmgr primary registration.
 # First start of another node: clone from whichever node is the primary now.
-# Every start: refuse to run as a primary when another node's data shows a newer timeline,
-# because that node was promoted while this one was down (this one must be rejoined instead).
+# Every start of a node without standby.signal: when another node was promoted while this one was
+# down, rejoin as its standby with pg_rewind instead of running as a second primary. While no
+# primary accepts connections, stay fenced (exit code 3).
 #
 # Environment: NODE_ID, NODE_NAME, NODE_DIR, NODE_PORT, PG_BINDIR, CLUSTER_NODES
-# ("id:port:dir" separated by spaces), POSTGRES_PASSWORD, REPLICATION_PASSWORD, APP_PASSWORD.
+# ("id:port:dir" separated by spaces), POSTGRES_PASSWORD, REPLICATION_PASSWORD, APP_PASSWORD,
+# MONITORING_PASSWORD.
 set -euo pipefail
 
 data="$NODE_DIR/data"
@@ -15,6 +17,9 @@ config="$NODE_DIR/postgresql.conf"
 # While this file exists the node is being initialized or cloned, and the AppHost's health
 # check reports it unhealthy even when the temporary bootstrap server accepts queries.
 initializing="$NODE_DIR/initializing"
+# While this file exists the node is being rejoined, and service-command.sh lets repmgr's start
+# request through without starting anything.
+rejoining="$NODE_DIR/rejoining"
 repmgr_config="$NODE_DIR/repmgr.conf"
 export PGPASSFILE="$NODE_DIR/.pgpass"
 export PGCONNECT_TIMEOUT=2
@@ -44,6 +49,48 @@ find_primary() {
     return 1
 }
 
+# Prints an LSN such as 0/4627950 as a decimal number, for comparisons.
+lsn_value() {
+    local high="${1%/*}" low="${1#*/}"
+    echo $(((16#$high << 32) + 16#$low))
+}
+
+checkpoint_location_of() {
+    "$PG_BINDIR/pg_controldata" -D "$1" | awk -F': *' '/^Latest checkpoint location/ { print $2 }'
+}
+
+# Prints the newest timeline of a data folder: a promoted node's pg_control shows its new timeline
+# only after its first checkpoint, which after a promotion is spread over minutes, but the timeline's
+# history file exists from the promotion on.
+newest_timeline_of() {
+    local newest
+    newest=$(find "$1/pg_wal" -maxdepth 1 -name '*.history' -printf '%f\n' 2>/dev/null | sort | tail -1)
+    if [[ -n "$newest" ]]; then
+        echo $((16#${newest%.history}))
+    else
+        timeline_of "$1"
+    fi
+}
+
+# Returns 0 when this node's data still holds WAL of its old timeline beyond the point where the
+# primary on port $1 forked its timeline off, so it cannot stream from that primary.
+diverged_from() {
+    local primary_port="$1" entry port dir primary_dir="" own_timeline primary_timeline history fork
+    for entry in $CLUSTER_NODES; do
+        IFS=: read -r _ port dir <<< "$entry"
+        [[ "$port" == "$primary_port" ]] && primary_dir="$dir"
+    done
+    own_timeline=$(newest_timeline_of "$data")
+    primary_timeline=$(newest_timeline_of "$primary_dir/data")
+    ((own_timeline < primary_timeline)) || return 1
+
+    # Each line of the history file reads "parent timeline, fork LSN, reason".
+    history="$primary_dir/data/pg_wal/$(printf '%08X' "$primary_timeline").history"
+    fork=$(awk -v timeline="$own_timeline" '$1 == timeline { print $2 }' "$history")
+    [[ -n "$fork" ]] || return 1
+    (($(lsn_value "$(checkpoint_location_of "$data")") >= $(lsn_value "$fork")))
+}
+
 timeline_of() {
     "$PG_BINDIR/pg_controldata" -D "$1" | awk -F: '/Latest checkpoint.s TimeLineID/ { gsub(/ /, "", $2); print $2 }'
 }
@@ -63,11 +110,14 @@ bootstrap_primary() {
         -d postgres -v ON_ERROR_STOP=1 -q <<'SQL'
 \getenv replication_password REPLICATION_PASSWORD
 \getenv app_password APP_PASSWORD
+\getenv monitoring_password MONITORING_PASSWORD
 CREATE ROLE repmgr WITH LOGIN SUPERUSER REPLICATION PASSWORD :'replication_password';
 CREATE DATABASE repmgr OWNER repmgr;
 ALTER ROLE repmgr SET search_path TO repmgr, "$user", public;
 CREATE ROLE luckygas WITH LOGIN PASSWORD :'app_password';
 CREATE DATABASE luckygas OWNER luckygas;
+-- postgres_exporter signs in with this role: pg_monitor reads the statistics views and nothing else.
+CREATE ROLE luckygas_monitor WITH LOGIN PASSWORD :'monitoring_password' IN ROLE pg_monitor;
 SQL
     "$PG_BINDIR/repmgr" -f "$repmgr_config" primary register >&2
     "$PG_BINDIR/pg_ctl" -D "$data" -w -m fast stop >&2
@@ -97,25 +147,99 @@ clone_standby() {
     done
 }
 
-fence_if_superseded() {
-    [[ -e "$data/standby.signal" ]] && return 0
+# Prints the port of the node that runs as the primary now, or "none" when a node on a newer
+# timeline exists but does not accept connections. Either means that this node, which has no
+# standby.signal, must not start as a primary. Returns 1 when this node may start as the primary.
+find_superseding_primary() {
+    local own entry id dir other port
+    if port=$(find_primary); then
+        echo "$port"
+        return 0
+    fi
 
-    local own entry id dir other
     own=$(timeline_of "$data")
     for entry in $CLUSTER_NODES; do
-        IFS=: read -r id _ dir <<< "$entry"
+        IFS=: read -r id port dir <<< "$entry"
         [[ "$id" == "$NODE_ID" || ! -e "$dir/data/global/pg_control" || -e "$dir/data/standby.signal" ]] && continue
-        other=$(timeline_of "$dir/data")
+        other=$(newest_timeline_of "$dir/data")
         if ((other > own)); then
-            log "FENCED: node $id was promoted on timeline $other while this node (timeline $own) was down."
-            log "This node must not run as a second primary. It starts again once it has been rejoined"
-            log "as a standby of the current primary (pg_rewind, then standby.signal in $data)."
-            exit 3
+            log "node $id was promoted on timeline $other while this node (timeline $own) was down, but it does not answer"
+            echo none
+            return 0
         fi
     done
+    return 1
+}
+
+# A former primary never runs as a second primary. It stays fenced (exits with code 3, so it is
+# neither in pgBouncer nor writable) until it has been rejoined as a standby of the current primary.
+# pg_rewind discards what it wrote on its old timeline after the fork. Quorum commit kept those
+# commits from being acknowledged to any client. repmgr then writes the standby configuration.
+fence_or_rejoin() {
+    [[ -e "$data/standby.signal" ]] && return 0
+
+    local primary_port
+    primary_port=$(find_superseding_primary) || return 0
+    if [[ "$primary_port" == none ]]; then
+        log "FENCED: another node was promoted while this node was down, and no primary answers now."
+        log "This node must not run as a second primary; it rejoins as a standby on its next start"
+        log "once a primary answers."
+        exit 3
+    fi
+
+    log "FENCED: the node on port $primary_port is the primary now; rejoining as its standby with pg_rewind"
+    # pg_rewind reads the source's timeline from its pg_control, which shows a new primary's timeline
+    # only after a checkpoint; without one it finds both on the old timeline and rewinds nothing.
+    "$PG_BINDIR/psql" -h 127.0.0.1 -p "$primary_port" -U repmgr -d repmgr -Atqc CHECKPOINT >&2 ||
+        log "CHECKPOINT on the primary failed; the rewind may find nothing to do"
+    touch "$rejoining"
+    mkdir -p "$NODE_DIR/config-archive"
+    # --no-wait: the server starts below as the resource's process, after repmgr returns.
+    # The configuration files live outside the data folder, so pg_rewind cannot overwrite them.
+    if ! "$PG_BINDIR/repmgr" -f "$repmgr_config" node rejoin --force-rewind --no-wait \
+        --config-archive-dir="$NODE_DIR/config-archive" \
+        -d "host=127.0.0.1 port=$primary_port user=repmgr dbname=repmgr connect_timeout=2" >&2; then
+        rm -f "$rejoining"
+        # pg_rewind needs the old timeline's WAL back to the last common checkpoint, which a busy
+        # primary may have recycled already. A failed rewind also leaves standby.signal behind, so
+        # the node must not start on this data: it is cloned from the primary instead (about 11 s).
+        log "the rejoin failed (see the lines above); cloning from the primary instead"
+        touch "$initializing"
+        rm -rf "$data"
+        clone_standby
+        return 0
+    fi
+    rm -f "$rejoining"
+
+    # Should the rewind still leave WAL of the old timeline past the fork point (pg_rewind reported
+    # that no rewind was needed), the node could never follow the new timeline: clone it instead.
+    if diverged_from "$primary_port"; then
+        log "the rewound data still ends past the new timeline's fork point; cloning from the primary instead"
+        touch "$initializing"
+        rm -rf "$data"
+        clone_standby
+        return 0
+    fi
+    log "rejoined as a standby of the primary on port $primary_port"
+}
+
+# Runs PostgreSQL as a child, so that a stop request (SIGTERM or SIGINT) becomes a fast shutdown:
+# a smart shutdown would wait for pgBouncer's server connections to close, which never happens by
+# itself. The script exits with the server's exit status.
+run_server() {
+    "$PG_BINDIR/postgres" -c config_file="$config" &
+    local postmaster=$! status=0
+    trap 'kill -INT "$postmaster" 2>/dev/null' TERM INT
+    while true; do
+        wait "$postmaster" && status=0 || status=$?
+        kill -0 "$postmaster" 2>/dev/null || break
+    done
+    exit "$status"
 }
 
 write_password_file
+# A marker from a rejoin that was interrupted must not let a later repmgr start request through.
+rm -f "$rejoining"
 
 # A marker left behind means an earlier initialization or clone was interrupted: start it over.
 if [[ -e "$initializing" || ! -s "$data/PG_VERSION" ]]; then
@@ -128,8 +252,8 @@ if [[ -e "$initializing" || ! -s "$data/PG_VERSION" ]]; then
     fi
 fi
 
-fence_if_superseded
+fence_or_rejoin
 
 rm -f "$initializing"
 log "starting PostgreSQL as a $([[ -e "$data/standby.signal" ]] && echo standby || echo primary)"
-exec "$PG_BINDIR/postgres" -c config_file="$config"
+run_server

@@ -23,12 +23,20 @@ until "$PG_BINDIR/pg_isready" -q -h 127.0.0.1 -p "$NODE_PORT"; do
     sleep 1
 done
 
-# The repmgr schema replicates, so a standby can read whether it is registered.
-if [[ "$(query "SELECT count(*) FROM repmgr.nodes WHERE node_id = $NODE_ID")" == 0 ]]; then
-    if [[ "$(query 'SELECT pg_is_in_recovery()')" == t ]]; then
-        echo "$NODE_NAME: registering as a standby" >&2
-        "$PG_BINDIR/repmgr" -f "$repmgr_config" standby register --wait-sync=60 >&2
-    fi
+# The repmgr schema replicates, so a standby can read whether it is registered. A former primary
+# that was rejoined is still recorded as a primary until it registers again as a standby.
+if [[ "$(query 'SELECT pg_is_in_recovery()')" == t ]]; then
+    case "$(query "SELECT type FROM repmgr.nodes WHERE node_id = $NODE_ID")" in
+        standby) ;;
+        "")
+            echo "$NODE_NAME: registering as a standby" >&2
+            "$PG_BINDIR/repmgr" -f "$repmgr_config" standby register --wait-sync=60 >&2
+            ;;
+        *)
+            echo "$NODE_NAME: registering again as a standby after a rejoin" >&2
+            "$PG_BINDIR/repmgr" -f "$repmgr_config" standby register --force --wait-sync=60 >&2
+            ;;
+    esac
 fi
 
 exec "$PG_BINDIR/repmgrd" -f "$repmgr_config" --daemonize=false --no-pid-file

@@ -29,6 +29,8 @@ public sealed record RedisCluster(
     /// <remarks>
     /// The ports come from the sentinels' endpoints and the password from the secret parameter,
     /// so the value is resolved when a project starts and no secret is written into the AppHost.
+    /// Sentinels run on loopback in run mode; in publish mode their host names and container
+    /// ports are endpoint references that the deployment resolves.
     /// </remarks>
     public ReferenceExpression ConnectionString
     {
@@ -37,7 +39,15 @@ public sealed record RedisCluster(
             var builder = new ReferenceExpressionBuilder();
             foreach (var sentinel in Sentinels)
             {
-                builder.Append($"127.0.0.1:{sentinel.Server.GetEndpoint("tcp").Property(EndpointProperty.Port)},");
+                var endpoint = sentinel.Server.GetEndpoint("tcp");
+                if (sentinel.Server.Resource is ContainerResource)
+                {
+                    builder.Append($"{endpoint.Property(EndpointProperty.Host)}:{endpoint.Property(EndpointProperty.Port)},");
+                }
+                else
+                {
+                    builder.Append($"127.0.0.1:{endpoint.Property(EndpointProperty.Port)},");
+                }
             }
 
             builder.Append($"serviceName={ServiceName},password={Password.Resource},abortConnect=false");
@@ -48,9 +58,14 @@ public sealed record RedisCluster(
 
 /// <summary>One Redis data node or sentinel.</summary>
 /// <param name="Id">The id, from 1, within the data nodes or within the sentinels.</param>
-/// <param name="Server">The <c>redis-server</c> or <c>redis-sentinel</c> resource.</param>
-/// <param name="Port">The port it listens on, on 127.0.0.1.</param>
-public sealed record RedisInstance(int Id, IResourceBuilder<ExecutableResource> Server, int Port)
+/// <param name="Server">
+/// The <c>redis-server</c> or <c>redis-sentinel</c> resource: a host process in run mode, a
+/// container in publish mode.
+/// </param>
+/// <param name="Port">
+/// The port it listens on: on 127.0.0.1 in run mode, inside its container in publish mode.
+/// </param>
+public sealed record RedisInstance(int Id, IResourceBuilder<IResourceWithEndpoints> Server, int Port)
 {
     /// <summary>The resource name, such as <c>redis-1</c> or <c>sentinel-1</c>.</summary>
     public string Name => Server.Resource.Name;

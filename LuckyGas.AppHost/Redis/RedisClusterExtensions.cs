@@ -3,7 +3,10 @@ using LuckyGas.AppHost.Hosting;
 
 namespace LuckyGas.AppHost.Redis;
 
-/// <summary>Adds the Redis cluster, two data nodes and three sentinels, as host processes for run mode.</summary>
+/// <summary>
+/// Adds the Redis cluster, two data nodes and three sentinels: host processes in run mode,
+/// containers in publish mode.
+/// </summary>
 public static class RedisClusterExtensions
 {
     /// <summary>
@@ -14,7 +17,8 @@ public static class RedisClusterExtensions
     /// <remarks>
     /// <c>redis-1</c> is the master on the first start and <c>redis-2</c> its replica. On later
     /// starts each node and sentinel keeps what Sentinel wrote into its configuration, so the
-    /// nodes are named for the node, not the role.
+    /// nodes are named for the node, not the role. In publish mode they are containers instead
+    /// (<see cref="RedisContainers"/>).
     /// </remarks>
     public static RedisCluster AddRedisCluster(
         this IDistributedApplicationBuilder builder, StateDirectory state, PortRegistry ports)
@@ -23,8 +27,13 @@ public static class RedisClusterExtensions
         var group = builder.AddResourceGroup("redis", "RedisCluster", "redis-cluster");
 
         var nodeIds = new[] { 1, 2 };
-        var nodePorts = nodeIds.ToDictionary(id => id, id => ports.GetPort(NodeName(id)));
         var sentinelIds = new[] { 1, 2, 3 };
+        if (builder.ExecutionContext.IsPublishMode)
+        {
+            return builder.AddRedisContainers(group, password, nodeIds, sentinelIds);
+        }
+
+        var nodePorts = nodeIds.ToDictionary(id => id, id => ports.GetPort(NodeName(id)));
         var sentinelPorts = sentinelIds.ToDictionary(id => id, id => ports.GetPort(SentinelName(id)));
 
         var nodes = new List<RedisInstance>();
@@ -41,6 +50,8 @@ public static class RedisClusterExtensions
             var values = new Dictionary<string, string>
             {
                 ["port"] = port.ToString(CultureInfo.InvariantCulture),
+                ["bind"] = "127.0.0.1",
+                ["announce_ip"] = "127.0.0.1",
                 ["directory"] = directory,
                 ["replication"] = replication,
             };
@@ -70,8 +81,12 @@ public static class RedisClusterExtensions
             var values = new Dictionary<string, string>
             {
                 ["port"] = port.ToString(CultureInfo.InvariantCulture),
+                ["bind"] = "127.0.0.1",
+                ["announce_ip"] = "127.0.0.1",
+                ["resolve_hostnames"] = "no",
                 ["directory"] = directory,
                 ["service_name"] = RedisCluster.ServiceName,
+                ["master_host"] = "127.0.0.1",
                 ["master_port"] = nodePorts[1].ToString(CultureInfo.InvariantCulture),
             };
             var configFile = Path.Combine(directory, "sentinel.conf");
@@ -94,12 +109,14 @@ public static class RedisClusterExtensions
                 password.Resource),
             failureStatus: null, tags: null));
 
-        return new RedisCluster(group, nodes, sentinels, password);
+        var cluster = new RedisCluster(group, nodes, sentinels, password);
+        group.WithFailoverCommand(cluster);
+        return cluster;
     }
 
-    private static string NodeName(int id) => $"redis-{id}";
+    internal static string NodeName(int id) => $"redis-{id}";
 
-    private static string SentinelName(int id) => $"sentinel-{id}";
+    internal static string SentinelName(int id) => $"sentinel-{id}";
 
     private static string CreatePrivateDirectory(string path)
     {

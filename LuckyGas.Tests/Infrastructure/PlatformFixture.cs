@@ -17,7 +17,8 @@ public sealed class PlatformFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         using var timeout = new CancellationTokenSource(PlatformInstance.StartTimeout + TimeSpan.FromMinutes(1));
-        _platform = await PlatformInstance.StartAsync(StateDirectory, new PlatformSecrets(), timeout.Token);
+        _platform = await PlatformInstance.StartAsync(
+            StateDirectory, new PlatformSecrets(), timeout.Token, Edge.EdgeTestSettings.Arguments);
     }
 
     public async Task DisposeAsync()

@@ -23,8 +23,17 @@ public sealed class PlatformSecrets
     /// <summary>The key that signs staff bearer tokens.</summary>
     public string TokenSigningKey { get; } = NewSecret();
 
+    /// <summary>The password of the monitoring role that the exporters sign in with.</summary>
+    public string MonitoringPassword { get; } = NewSecret();
+
     /// <summary>The password of the bootstrapped <c>admin</c> account.</summary>
     public string AdminPassword { get; } = NewSecret();
+
+    /// <summary>The secret that the backup encryption key is derived from.</summary>
+    public string BackupEncryptionKey { get; } = NewSecret();
+
+    /// <summary>The pepper of API key hashes.</summary>
+    public string ApiKeyPepper { get; } = NewSecret();
 
     /// <summary>Returns the AppHost arguments that set each parameter.</summary>
     public IEnumerable<string> ToArguments() =>
@@ -35,6 +44,9 @@ public sealed class PlatformSecrets
         $"--Parameters:redis-password={RedisPassword}",
         $"--Parameters:token-signing-key={TokenSigningKey}",
         $"--Parameters:admin-password={AdminPassword}",
+        $"--Parameters:monitoring-password={MonitoringPassword}",
+        $"--Parameters:backup-encryption-key={BackupEncryptionKey}",
+        $"--Parameters:api-key-pepper={ApiKeyPepper}",
     ];
 
     private static string NewSecret() => Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();

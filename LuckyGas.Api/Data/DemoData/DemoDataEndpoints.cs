@@ -1,5 +1,8 @@
+using LuckyGas.Api.Infrastructure.RateLimiting;
 using System.Security.Claims;
+using LuckyGas.Api.Features.Audit;
 using LuckyGas.Api.Features.Auth;
+using LuckyGas.Api.Features.Security;
 using LuckyGas.Api.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -18,6 +21,7 @@ public static partial class DemoDataEndpoints
             .RequireAuthorization(Policies.Admin)
             .WithTags("Admin")
             .WithName("ResetDemoData")
+            .WithEndpointClass(EndpointClass.Expensive)
             .WithSummary("Delete every customer, order, driver, delivery and idempotency record, and insert a fresh "
                 + "year of demo data. Staff accounts and prices stay. Pass ?seed= to repeat an earlier data set.");
         return app;
@@ -35,6 +39,7 @@ public static partial class DemoDataEndpoints
         WriteDbContext database,
         TimeProvider clock,
         ILoggerFactory loggerFactory,
+        IAuditLog audit,
         CancellationToken cancellationToken)
     {
         var logger = loggerFactory.CreateLogger(typeof(DemoDataSeeder));
@@ -44,6 +49,13 @@ public static partial class DemoDataEndpoints
 
         var summary = await DemoDataSeeder.ResetAsync(database, clock, logger, chosenSeed, cancellationToken);
         await ConsistentReads.SetTokenAsync(context, database, cancellationToken);
+        await audit.WriteAsync(new AuditEvent(AuditEventKinds.DemoDataReset, caller,
+            RequestSecurityMiddleware.ClientAddress(context),
+            Details: new Dictionary<string, string?>
+            {
+                ["seed"] = chosenSeed.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["customers"] = summary.Customers.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            }), cancellationToken);
         return TypedResults.Ok(summary);
     }
 

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Security.Claims;
 using LuckyGas.Api.Data;
+using LuckyGas.Api.Features.Audit;
+using LuckyGas.Api.Features.Security;
 using LuckyGas.Api.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -19,7 +21,7 @@ public static class AuthApi
     /// <summary>Maps the auth endpoints, each with the policy it requires.</summary>
     public static IEndpointRouteBuilder MapAuthEndpoints(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup(BasePath).WithTags("Auth");
+        var api = app.MapGroup(BasePath).WithTags("Auth").WithRequestBodyLimit(RequestBodyLimits.Small);
 
         api.MapPost("/token", CreateToken)
             .AllowAnonymous()
@@ -54,11 +56,16 @@ public static class AuthApi
         return app;
     }
 
-    /// <summary>Signs in. A wrong user name and a wrong password return the same 401.</summary>
+    /// <summary>
+    /// Signs in. A wrong user name and a wrong password return the same 401. Successful and
+    /// rejected sign-ins are audited with the user name, never the password.
+    /// </summary>
     public static async Task<Results<Ok<TokenResponse>, ValidationProblem, ProblemHttpResult>> CreateToken(
-        TokenRequest request, StaffAccountService accounts, CancellationToken cancellationToken)
+        TokenRequest request, HttpContext context, StaffAccountService accounts, IAuditLog audit,
+        CancellationToken cancellationToken)
     {
         var result = await accounts.SignInAsync(request, cancellationToken);
+        await AuditSignInAsync(request, result, context, audit, cancellationToken);
         return result switch
         {
             StaffSignInResult.Invalid invalid => ToValidationProblem(invalid.Validation),
@@ -127,12 +134,15 @@ public static class AuthApi
     /// </summary>
     public static async Task<Results<Created<StaffUserResponse>, ValidationProblem, ProblemHttpResult>> CreateUser(
         CreateStaffUserRequest request, ClaimsPrincipal principal, HttpContext context, WriteDbContext database,
-        StaffAccountService accounts, CancellationToken cancellationToken)
+        StaffAccountService accounts, IAuditLog audit, CancellationToken cancellationToken)
     {
         var result = await accounts.CreateAsync(request, Callers.Identify(principal), cancellationToken);
-        if (result is CreateStaffUserResult.Created)
+        if (result is CreateStaffUserResult.Created newUser)
         {
             await ConsistentReads.SetTokenAsync(context, database, cancellationToken);
+            await audit.WriteAsync(new AuditEvent(AuditEventKinds.StaffCreated, Callers.Identify(principal),
+                RequestSecurityMiddleware.ClientAddress(context), newUser.User.UserName,
+                new Dictionary<string, string?> { ["role"] = newUser.User.Role.ToString() }), cancellationToken);
         }
 
         return result switch
@@ -152,7 +162,7 @@ public static class AuthApi
     /// </summary>
     public static async Task<Results<Ok<StaffUserResponse>, ValidationProblem, ProblemHttpResult>> UpdateUser(
         long id, UpdateStaffUserRequest request, ClaimsPrincipal principal, HttpContext context,
-        WriteDbContext database, StaffAccountService accounts, CancellationToken cancellationToken)
+        WriteDbContext database, StaffAccountService accounts, IAuditLog audit, CancellationToken cancellationToken)
     {
         if (!principal.TryGetUserId(out var callerId))
         {
@@ -161,9 +171,18 @@ public static class AuthApi
         }
 
         var result = await accounts.UpdateAsync(id, request, callerId, Callers.Identify(principal), cancellationToken);
-        if (result is UpdateStaffUserResult.Updated)
+        if (result is UpdateStaffUserResult.Updated changed)
         {
             await ConsistentReads.SetTokenAsync(context, database, cancellationToken);
+            await audit.WriteAsync(new AuditEvent(AuditEventKinds.StaffChanged, Callers.Identify(principal),
+                RequestSecurityMiddleware.ClientAddress(context), changed.User.UserName,
+                new Dictionary<string, string?>
+                {
+                    ["role"] = changed.User.Role.ToString(),
+                    ["active"] = changed.User.Active ? "true" : "false",
+                    ["requestedRole"] = request.Role,
+                    ["requestedActive"] = request.Active?.ToString(),
+                }), cancellationToken);
         }
 
         return result switch
@@ -178,6 +197,27 @@ public static class AuthApi
             UpdateStaffUserResult.Updated updated => TypedResults.Ok(StaffUserResponse.From(updated.User)),
             _ => throw new UnreachableException($"Unhandled update result {result.GetType().Name}."),
         };
+    }
+
+    private static Task AuditSignInAsync(
+        TokenRequest request, StaffSignInResult result, HttpContext context, IAuditLog audit,
+        CancellationToken cancellationToken)
+    {
+        var clientIp = RequestSecurityMiddleware.ClientAddress(context);
+        var userName = string.IsNullOrWhiteSpace(request.UserName)
+            ? null
+            : StaffUserRules.NormalizeUserName(request.UserName);
+        var auditEvent = result switch
+        {
+            StaffSignInResult.SignedIn signedIn => new AuditEvent(AuditEventKinds.SignInSucceeded,
+                $"user:{signedIn.User.UserName}", clientIp, signedIn.User.UserName,
+                new Dictionary<string, string?> { ["role"] = signedIn.User.Role.ToString() }),
+            StaffSignInResult.Rejected rejected => new AuditEvent(AuditEventKinds.SignInFailed, "anonymous", clientIp,
+                userName, new Dictionary<string, string?> { ["reason"] = rejected.Detail }),
+            _ => new AuditEvent(AuditEventKinds.SignInFailed, "anonymous", clientIp, userName,
+                new Dictionary<string, string?> { ["reason"] = "The request has invalid fields." }),
+        };
+        return audit.WriteAsync(auditEvent, cancellationToken);
     }
 
     private static ProblemHttpResult Problem(int status, string title, string detail) =>

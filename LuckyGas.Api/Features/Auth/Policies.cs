@@ -1,4 +1,5 @@
 using LuckyGas.Api.Data.Entities;
+using LuckyGas.Api.Features.ApiKeys;
 using Microsoft.AspNetCore.Authorization;
 
 namespace LuckyGas.Api.Features.Auth;
@@ -36,14 +37,19 @@ public static class Policies
             [Drive] = [StaffRole.Admin, StaffRole.Manager, StaffRole.Dispatcher, StaffRole.Driver],
         };
 
-    /// <summary>Adds every policy in <see cref="Roles"/>, each checking the token's role claim.</summary>
+    /// <summary>
+    /// Adds every policy in <see cref="Roles"/>, each checking the caller's role claim and, for a
+    /// request with an API key, the key's scopes (the <see cref="Admin"/> policy also needs the
+    /// admin scope).
+    /// </summary>
     internal static AuthorizationBuilder AddStaffPolicies(this AuthorizationBuilder authorization)
     {
         foreach (var (name, roles) in Roles)
         {
             authorization.AddPolicy(name, policy => policy
                 .RequireAuthenticatedUser()
-                .RequireRole(roles.Select(role => role.ToString())));
+                .RequireRole(roles.Select(role => role.ToString()))
+                .AddRequirements(new ApiKeyScopeRequirement(RequiresAdmin: name == Admin)));
         }
 
         return authorization;

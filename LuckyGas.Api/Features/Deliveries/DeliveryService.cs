@@ -1,5 +1,6 @@
 using LuckyGas.Api.Data;
 using LuckyGas.Api.Data.Entities;
+using LuckyGas.Api.Features.Monitoring;
 using LuckyGas.Api.Features.Orders;
 using Microsoft.EntityFrameworkCore;
 
@@ -17,11 +18,13 @@ public sealed class DeliveryConflictException(int statusCode, string title, stri
 /// Assigns orders to drivers and records departure, completion and rating. Each step moves the
 /// order along its lifecycle in the same transaction, so a delivery and its order never disagree.
 /// </summary>
-public sealed partial class DeliveryService(WriteDbContext database, TimeProvider clock, ILogger<DeliveryService> logger)
+public sealed partial class DeliveryService(
+    WriteDbContext database, BusinessMetrics metrics, TimeProvider clock, ILogger<DeliveryService> logger)
 {
     /// <summary>Assigns a pending order to an active driver, which schedules the order.</summary>
-    public Task<Delivery> AssignAsync(AssignDeliveryRequest request, CancellationToken cancellationToken) =>
-        InTransactionAsync(async token =>
+    public async Task<Delivery> AssignAsync(AssignDeliveryRequest request, CancellationToken cancellationToken)
+    {
+        var assigned = await InTransactionAsync(async token =>
         {
             // The row lock makes a cancel or a second assignment of the same order wait its turn.
             var order = await OrderService.LockOrderAsync(database, request.OrderId, token)
@@ -52,6 +55,10 @@ public sealed partial class DeliveryService(WriteDbContext database, TimeProvide
             return delivery;
         }, cancellationToken);
 
+        metrics.RecordOrderMoved(OrderStatus.Scheduled, assigned.Order!.TotalNtd, assigned.AssignedAt, assigned.AssignedAt);
+        return assigned;
+    }
+
     /// <summary>Marks a delivery as on its way (the order goes out for delivery).</summary>
     public Task<Delivery> DepartAsync(long id, string? driverUserName, CancellationToken cancellationToken) =>
         MoveAsync(id, driverUserName, OrderStatus.OutForDelivery, cancellationToken);
@@ -61,8 +68,9 @@ public sealed partial class DeliveryService(WriteDbContext database, TimeProvide
         MoveAsync(id, driverUserName, OrderStatus.Delivered, cancellationToken);
 
     /// <summary>Records the customer's rating of a completed delivery.</summary>
-    public Task<Delivery> RateAsync(long id, int rating, string? comment, CancellationToken cancellationToken) =>
-        InTransactionAsync(async token =>
+    public async Task<Delivery> RateAsync(long id, int rating, string? comment, CancellationToken cancellationToken)
+    {
+        var rated = await InTransactionAsync(async token =>
         {
             var delivery = await LoadAsync(id, token);
             if (delivery.DeliveredAt is null)
@@ -79,12 +87,18 @@ public sealed partial class DeliveryService(WriteDbContext database, TimeProvide
             return delivery;
         }, cancellationToken);
 
+        // Recorded after the commit, so a retried or failed transaction is not counted.
+        metrics.RecordRating(rating);
+        return rated;
+    }
+
     /// <summary>Returns the consistency token of the writes made so far.</summary>
     public Task<string> CaptureConsistencyTokenAsync(CancellationToken cancellationToken) =>
         Infrastructure.ConsistentReads.CaptureTokenAsync(database, cancellationToken);
 
-    private Task<Delivery> MoveAsync(long id, string? driverUserName, OrderStatus to, CancellationToken cancellationToken) =>
-        InTransactionAsync(async token =>
+    private async Task<Delivery> MoveAsync(long id, string? driverUserName, OrderStatus to, CancellationToken cancellationToken)
+    {
+        var moved = await InTransactionAsync(async token =>
         {
             // Lock the order before loading the delivery with it, so the status read below is the
             // one this transaction will change, not one a concurrent cancel is about to replace.
@@ -125,6 +139,10 @@ public sealed partial class DeliveryService(WriteDbContext database, TimeProvide
             LogMoved(logger, id, order.Id, from, to);
             return delivery;
         }, cancellationToken);
+
+        metrics.RecordOrderMoved(to, moved.Order!.TotalNtd, moved.AssignedAt, moved.DeliveredAt ?? moved.AssignedAt);
+        return moved;
+    }
 
     private async Task<Delivery> LoadAsync(long id, CancellationToken cancellationToken) =>
         await database.Deliveries

@@ -7,6 +7,8 @@ using LuckyGas.Api.Infrastructure;
 using LuckyGas.Api.Infrastructure.Caching;
 using Microsoft.EntityFrameworkCore;
 
+using LuckyGas.Api.Features.Monitoring;
+
 namespace LuckyGas.Api.Features.Orders;
 
 /// <summary>The outcome of creating an order.</summary>
@@ -27,7 +29,7 @@ public abstract record CreateOrderResult
 
 /// <summary>Creates orders, honouring idempotency keys, and moves them through their lifecycle.</summary>
 public sealed partial class OrderService(
-    WriteDbContext database, RedisReadCache cache, TimeProvider clock, ILogger<OrderService> logger)
+    WriteDbContext database, RedisReadCache cache, BusinessMetrics metrics, TimeProvider clock, ILogger<OrderService> logger)
 {
     /// <summary>How long an idempotency key is kept after its first use.</summary>
     public static readonly TimeSpan IdempotencyKeyLifetime = TimeSpan.FromHours(24);
@@ -102,6 +104,7 @@ public sealed partial class OrderService(
         }
 
         await transaction.CommitAsync(cancellationToken);
+        metrics.RecordOrderCreated();
         LogCreated(logger, order.Id, order.CustomerId, order.TotalNtd, caller);
         return new CreateOrderResult.Created(order);
     }
@@ -154,6 +157,8 @@ public sealed partial class OrderService(
 
             await database.SaveChangesAsync(token);
             await transaction.CommitAsync(token);
+            // The delivery's assignment time is not loaded here, so no duration is recorded.
+            metrics.RecordOrderMoved(to, order.TotalNtd, assignedAt: null, now);
             LogStatusChanged(logger, id, from, to);
             return order;
         }, cancellationToken);

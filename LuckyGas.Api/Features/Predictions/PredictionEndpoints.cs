@@ -2,6 +2,7 @@ using LuckyGas.Api.Data;
 using LuckyGas.Api.Data.Entities;
 using LuckyGas.Api.Features.Auth;
 using LuckyGas.Api.Infrastructure;
+using LuckyGas.Api.Infrastructure.RateLimiting;
 using Microsoft.EntityFrameworkCore;
 
 namespace LuckyGas.Api.Features.Predictions;
@@ -40,7 +41,9 @@ public static class PredictionEndpoints
         var predictions = app.MapGroup("/api/v1/predictions").WithTags("Predictions");
 
         predictions.MapGet("/customers/{id:long}", GetForCustomerAsync).RequireAuthorization(Policies.Dispatch);
-        predictions.MapGet("/due", ListDueAsync).RequireAuthorization(Policies.Dispatch);
+        predictions.MapGet("/due", ListDueAsync).RequireAuthorization(Policies.Dispatch)
+            .WithName("ListDuePredictions")
+            .WithEndpointClass(EndpointClass.Expensive);
 
         return predictions;
     }
@@ -79,7 +82,7 @@ public static class PredictionEndpoints
     }
 
     /// <summary>Loads delivered orders as (time, kilograms) per customer.</summary>
-    private static async Task<Dictionary<long, List<PastDelivery>>> LoadHistoriesAsync(
+    internal static async Task<Dictionary<long, List<PastDelivery>>> LoadHistoriesAsync(
         LuckyGasDbContext database, long? customerId, CancellationToken cancellationToken)
     {
         var delivered = database.Orders.AsNoTracking()

@@ -17,13 +17,19 @@ public sealed class BenchScriptSmokeTests(PlatformFixture fixture)
     [InlineData("pooling.sh", @"ratio, through pgBouncer / directly: \d+\.\d+")]
     [InlineData("writes.sh", @"ratio, API / pgbench: \d+\.\d+")]
     [InlineData("cache.sh", @"cache off: [1-9]\d* customers statements")]
+    [InlineData("edge-load.sh", @"\n50\s+[1-9]\d*\s")]
+    [InlineData("backup-restore-drill.sh", @"row counts match the backup: yes")]
     public async Task Script_PrintsFiguresInSmokeMode(string script, string expectedFigure)
     {
         var result = await RunAsync(script, TestContext.Token(TimeSpan.FromMinutes(4)));
 
         Assert.True(result.ExitCode == 0, $"bench/{script} --smoke exited with {result.ExitCode}:\n{result.Output}");
         Assert.Matches(new Regex(expectedFigure), result.Output);
-        Assert.DoesNotContain(fixture.Platform.Secrets.AdminPassword, result.Output, StringComparison.Ordinal);
+        var secrets = fixture.Platform.Secrets;
+        foreach (var secret in new[] { secrets.AdminPassword, secrets.DatabasePassword, secrets.PostgresPassword, secrets.BackupEncryptionKey })
+        {
+            Assert.DoesNotContain(secret, result.Output, StringComparison.Ordinal);
+        }
     }
 
     private async Task<(int ExitCode, string Output)> RunAsync(string script, CancellationToken cancellationToken)
@@ -39,6 +45,8 @@ public sealed class BenchScriptSmokeTests(PlatformFixture fixture)
         start.Environment["LUCKYGAS_STATE"] = fixture.StateDirectory;
         start.Environment["LUCKYGAS_ADMIN_PASSWORD"] = fixture.Platform.Secrets.AdminPassword;
         start.Environment["LUCKYGAS_DB_PASSWORD"] = fixture.Platform.Secrets.DatabasePassword;
+        start.Environment["LUCKYGAS_POSTGRES_PASSWORD"] = fixture.Platform.Secrets.PostgresPassword;
+        start.Environment["LUCKYGAS_BACKUP_KEY"] = fixture.Platform.Secrets.BackupEncryptionKey;
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"Failed to start bench/{script}.");
         var output = new StringBuilder();

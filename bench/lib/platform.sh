@@ -3,6 +3,8 @@
 # Attach: set LUCKYGAS_STATE to the state folder of a running platform, and
 # LUCKYGAS_ADMIN_PASSWORD and LUCKYGAS_DB_PASSWORD to its admin-password and db-password
 # parameters (`dotnet user-secrets list --project LuckyGas.AppHost` shows them in run mode).
+# The backup drill also needs LUCKYGAS_POSTGRES_PASSWORD and LUCKYGAS_BACKUP_KEY (the
+# postgres-password and backup-encryption-key parameters).
 # Start: leave LUCKYGAS_STATE unset; the script builds the AppHost, starts it on a new state
 # folder with new secrets, waits for "Platform ready" and stops it (SIGTERM to its process
 # group) when the script exits.
@@ -61,13 +63,19 @@ platform_start_or_attach() {
     LUCKYGAS_STATE="$platform_work/state"
     LUCKYGAS_ADMIN_PASSWORD=$(new_secret)
     LUCKYGAS_DB_PASSWORD=$(new_secret)
+    LUCKYGAS_POSTGRES_PASSWORD=$(new_secret)
+    LUCKYGAS_BACKUP_KEY=$(new_secret)$(new_secret)
     echo "platform: building the AppHost" >&2
     dotnet build LuckyGas.AppHost --nologo --verbosity quiet >&2
     echo "platform: starting on $LUCKYGAS_STATE (about 30 s)" >&2
     local log="$platform_work/apphost.log" start=$SECONDS
-    # Parameters go through the environment, so no secret shows in the process list.
+    # Parameters go through the environment, so no secret shows in the process list, and every
+    # secret is set, so the run writes none into the developer's user secrets.
     setsid env \
-        "Parameters__postgres-password=$(new_secret)" \
+        "Parameters__postgres-password=$LUCKYGAS_POSTGRES_PASSWORD" \
+        "Parameters__monitoring-password=$(new_secret)" \
+        "Parameters__api-key-pepper=$(new_secret)$(new_secret)" \
+        "Parameters__backup-encryption-key=$LUCKYGAS_BACKUP_KEY" \
         "Parameters__replication-password=$(new_secret)" \
         "Parameters__db-password=$LUCKYGAS_DB_PASSWORD" \
         "Parameters__redis-password=$(new_secret)" \

@@ -2,7 +2,9 @@
 # Measures the seconds from `dotnet run` of the built AppHost until every resource is healthy
 # (the AppHost logs "Platform ready" at that moment), three times on a new state folder (cold:
 # initdb and two standby clones included) and three times on the state folder of the first run
-# (warm), and prints the median of each with the machine's core count.
+# (warm), and prints the median of each with the machine's core count. Beside them it times a
+# minimal AppHost with one executable resource (bench/Baselines/MinimalAppHost, until it logs
+# "Baseline ready"), the same number of times, and prints each median as a ratio to it.
 #
 # Usage: bench/startup.sh [--runs N] [--smoke]
 #   --runs N   runs per kind (default 3)
@@ -26,19 +28,26 @@ work=$(mktemp -d /tmp/luckygas-bench-XXXXXX)
 chmod 0711 "$work"
 trap 'rm -rf "$work"' EXIT
 
-echo "build: LuckyGas.AppHost" >&2
+echo "build: LuckyGas.AppHost and the minimal AppHost" >&2
 dotnet build LuckyGas.AppHost --nologo --verbosity quiet >&2
+dotnet build bench/Baselines/MinimalAppHost --nologo --verbosity quiet >&2
 
-# Starts the AppHost in its own process group, waits for the ready line, prints the seconds,
+# Starts an AppHost in its own process group, waits for its ready line, prints the seconds,
 # then stops the whole group with SIGTERM. (SIGINT would not do: a background job of a
 # non-interactive shell starts with SIGINT ignored.)
+# Usage: measure STATE_FOLDER, or measure --baseline for the minimal AppHost.
 measure() {
-    local state="$1" log="$work/run.log" start pid elapsed
+    local state="$1" log="$work/run.log" start pid elapsed ready="Platform ready"
     start=$(date +%s.%N)
-    setsid dotnet run --project LuckyGas.AppHost --no-build -- "--LuckyGas:StateDirectory=$state" \
-        > "$log" 2>&1 &
+    if [[ "$state" == --baseline ]]; then
+        ready="Baseline ready"
+        setsid dotnet run --project bench/Baselines/MinimalAppHost --no-build > "$log" 2>&1 &
+    else
+        setsid dotnet run --project LuckyGas.AppHost --no-build -- "--LuckyGas:StateDirectory=$state" \
+            > "$log" 2>&1 &
+    fi
     pid=$!
-    until grep -q "Platform ready" "$log"; do
+    until grep -q "$ready" "$log"; do
         if ! kill -0 "$pid" 2>/dev/null; then
             echo "startup.sh: the AppHost exited before it was ready; its output:" >&2
             tail -40 "$log" >&2
@@ -54,7 +63,9 @@ measure() {
     elapsed=$(awk -v start="$start" -v end="$(date +%s.%N)" 'BEGIN { print end - start }')
     kill -TERM -- -"$pid"
     wait "$pid" 2>/dev/null || true
-    wait_until_released "$state"
+    if [[ "$state" != --baseline ]]; then
+        wait_until_released "$state"
+    fi
     printf '%.1f\n' "$elapsed"
 }
 
@@ -80,6 +91,15 @@ wait_until_released() {
 median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 echo "machine: $(nproc) cores, $(free -g | awk '/^Mem:/ { print $2 }') GiB memory"
+: > "$work/baseline.txt"
+for ((run = 1; run <= runs; run++)); do
+    seconds=$(measure --baseline)
+    echo "baseline run $run: $seconds s"
+    echo "$seconds" >> "$work/baseline.txt"
+done
+baseline=$(median < "$work/baseline.txt")
+echo "baseline start (minimal AppHost, one executable), median of $runs: $baseline s"
+
 for kind in "${kinds[@]}"; do
     : > "$work/$kind.txt"
     for ((run = 1; run <= runs; run++)); do
@@ -92,5 +112,6 @@ for kind in "${kinds[@]}"; do
         echo "$kind run $run: $seconds s"
         echo "$seconds" >> "$work/$kind.txt"
     done
-    echo "$kind start, median of $runs: $(median < "$work/$kind.txt") s"
+    kind_median=$(median < "$work/$kind.txt")
+    echo "$kind start, median of $runs: $kind_median s, $(awk -v a="$kind_median" -v b="$baseline" 'BEGIN { printf "%.1f", a / b }') times the baseline"
 done

@@ -34,7 +34,13 @@ public static class ProcessRunner
         start.Environment["PGPORT"] = connection.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
         start.Environment["PGDATABASE"] = connection.Database;
         start.Environment["PGUSER"] = connection.Username;
-        start.Environment["PGPASSWORD"] = connection.Password;
+        // Without a password in the connection string, the child keeps the PGPASSWORD (or the
+        // password file) it inherits, which is where Npgsql found the password as well.
+        if (!string.IsNullOrEmpty(connection.Password))
+        {
+            start.Environment["PGPASSWORD"] = connection.Password;
+        }
+
         start.Environment["PGCONNECT_TIMEOUT"] = "10";
         return start;
     }

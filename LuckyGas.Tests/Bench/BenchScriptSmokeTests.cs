@@ -1,0 +1,85 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.RegularExpressions;
+using LuckyGas.Tests.Infrastructure;
+
+namespace LuckyGas.Tests.Bench;
+
+/// <summary>
+/// Runs each script in bench/ in its smoke mode against the shared platform, so that a script
+/// that no longer works fails the suite rather than the next person who measures.
+/// </summary>
+[Collection(SharedPlatform.Name)]
+public sealed class BenchScriptSmokeTests(PlatformFixture fixture)
+{
+    [Theory]
+    [InlineData("http.sh", @"API cached read, direct\s+\d+")]
+    [InlineData("pooling.sh", @"ratio, through pgBouncer / directly: \d+\.\d+")]
+    [InlineData("writes.sh", @"ratio, API / pgbench: \d+\.\d+")]
+    [InlineData("cache.sh", @"cache off: [1-9]\d* customers statements")]
+    [InlineData("edge-load.sh", @"\n50\s+[1-9]\d*\s")]
+    [InlineData("backup-restore-drill.sh", @"row counts match the backup: yes")]
+    public async Task Script_PrintsFiguresInSmokeMode(string script, string expectedFigure)
+    {
+        var result = await RunAsync(script, TestContext.Token(TimeSpan.FromMinutes(4)));
+
+        Assert.True(result.ExitCode == 0, $"bench/{script} --smoke exited with {result.ExitCode}:\n{result.Output}");
+        Assert.Matches(new Regex(expectedFigure), result.Output);
+        var secrets = fixture.Platform.Secrets;
+        foreach (var secret in new[] { secrets.AdminPassword, secrets.DatabasePassword, secrets.PostgresPassword, secrets.BackupEncryptionKey })
+        {
+            Assert.DoesNotContain(secret, result.Output, StringComparison.Ordinal);
+        }
+    }
+
+    private async Task<(int ExitCode, string Output)> RunAsync(string script, CancellationToken cancellationToken)
+    {
+        var root = RepositoryRoot();
+        var start = new ProcessStartInfo("bash")
+        {
+            ArgumentList = { Path.Combine(root, "bench", script), "--smoke" },
+            WorkingDirectory = root,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.Environment["LUCKYGAS_STATE"] = fixture.StateDirectory;
+        start.Environment["LUCKYGAS_ADMIN_PASSWORD"] = fixture.Platform.Secrets.AdminPassword;
+        start.Environment["LUCKYGAS_DB_PASSWORD"] = fixture.Platform.Secrets.DatabasePassword;
+        start.Environment["LUCKYGAS_POSTGRES_PASSWORD"] = fixture.Platform.Secrets.PostgresPassword;
+        start.Environment["LUCKYGAS_BACKUP_KEY"] = fixture.Platform.Secrets.BackupEncryptionKey;
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Failed to start bench/{script}.");
+        var output = new StringBuilder();
+        process.OutputDataReceived += (_, line) => { lock (output) { output.AppendLine(line.Data); } };
+        process.ErrorDataReceived += (_, line) => { lock (output) { output.AppendLine(line.Data); } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            await process.WaitForExitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
+
+        lock (output)
+        {
+            return (process.ExitCode, output.ToString());
+        }
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+        {
+            if (File.Exists(Path.Combine(folder.FullName, "LuckyGas.sln")))
+            {
+                return folder.FullName;
+            }
+        }
+
+        throw new InvalidOperationException($"No LuckyGas.sln above {AppContext.BaseDirectory}.");
+    }
+}

@@ -1,0 +1,159 @@
+# Shared by the scripts in bench/: attaches to a running platform or starts one of its own.
+#
+# Attach: set LUCKYGAS_STATE to the state folder of a running platform, and
+# LUCKYGAS_ADMIN_PASSWORD and LUCKYGAS_DB_PASSWORD to its admin-password and db-password
+# parameters (`dotnet user-secrets list --project LuckyGas.AppHost` shows them in run mode).
+# The backup drill also needs LUCKYGAS_POSTGRES_PASSWORD and LUCKYGAS_BACKUP_KEY (the
+# postgres-password and backup-encryption-key parameters).
+# Start: leave LUCKYGAS_STATE unset; the script builds the AppHost, starts it on a new state
+# folder with new secrets, waits for "Platform ready" and stops it (SIGTERM to its process
+# group) when the script exits.
+#
+# Callers set `bench_name` before sourcing, for messages.
+
+platform_work=$(mktemp -d /tmp/luckygas-bench-XXXXXX)
+# mktemp makes the folder private, but the postgres account must reach a state folder in it.
+chmod 0711 "$platform_work"
+platform_pid=""
+
+fail() {
+    echo "$bench_name: $*" >&2
+    exit 1
+}
+
+platform_stop() {
+    if [[ -n "$platform_pid" ]]; then
+        kill -TERM -- -"$platform_pid" 2>/dev/null || true
+        wait "$platform_pid" 2>/dev/null || true
+        platform_wait_until_released "$LUCKYGAS_STATE"
+        platform_pid=""
+    fi
+    rm -rf "$platform_work"
+}
+
+# Waits until no process works in the state folder any more, so the next start gets its ports.
+platform_wait_until_released() {
+    local state="$1" deadline=$((SECONDS + 60)) process busy
+    while ((SECONDS < deadline)); do
+        busy=0
+        for process in /proc/[0-9]*; do
+            if [[ "$(readlink "$process/cwd" 2>/dev/null)" == "$state"* ]]; then
+                busy=1
+                break
+            fi
+        done
+        ((busy == 0)) && return 0
+        sleep 0.5
+    done
+    echo "$bench_name: processes still use $state 60 s after the stop" >&2
+}
+
+new_secret() { head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
+
+platform_start_or_attach() {
+    trap platform_stop EXIT
+    if [[ -n "${LUCKYGAS_STATE:-}" ]]; then
+        [[ -f "$LUCKYGAS_STATE/ports.json" ]] || fail "LUCKYGAS_STATE=$LUCKYGAS_STATE has no ports.json: is it a platform's state folder?"
+        [[ -n "${LUCKYGAS_ADMIN_PASSWORD:-}" ]] || fail "LUCKYGAS_ADMIN_PASSWORD is not set (the running platform's admin-password parameter)"
+        [[ -n "${LUCKYGAS_DB_PASSWORD:-}" ]] || fail "LUCKYGAS_DB_PASSWORD is not set (the running platform's db-password parameter)"
+        echo "platform: attached to $LUCKYGAS_STATE" >&2
+        return 0
+    fi
+
+    LUCKYGAS_STATE="$platform_work/state"
+    LUCKYGAS_ADMIN_PASSWORD=$(new_secret)
+    LUCKYGAS_DB_PASSWORD=$(new_secret)
+    LUCKYGAS_POSTGRES_PASSWORD=$(new_secret)
+    LUCKYGAS_BACKUP_KEY=$(new_secret)$(new_secret)
+    echo "platform: building the AppHost" >&2
+    dotnet build LuckyGas.AppHost --nologo --verbosity quiet >&2
+    echo "platform: starting on $LUCKYGAS_STATE (about 30 s)" >&2
+    local log="$platform_work/apphost.log" start=$SECONDS
+    # Parameters go through the environment, so no secret shows in the process list, and every
+    # secret is set, so the run writes none into the developer's user secrets.
+    setsid env \
+        "Parameters__postgres-password=$LUCKYGAS_POSTGRES_PASSWORD" \
+        "Parameters__monitoring-password=$(new_secret)" \
+        "Parameters__api-key-pepper=$(new_secret)$(new_secret)" \
+        "Parameters__backup-encryption-key=$LUCKYGAS_BACKUP_KEY" \
+        "Parameters__replication-password=$(new_secret)" \
+        "Parameters__db-password=$LUCKYGAS_DB_PASSWORD" \
+        "Parameters__redis-password=$(new_secret)" \
+        "Parameters__token-signing-key=$(new_secret)$(new_secret)" \
+        "Parameters__admin-password=$LUCKYGAS_ADMIN_PASSWORD" \
+        dotnet run --project LuckyGas.AppHost --no-build -- "--LuckyGas:StateDirectory=$LUCKYGAS_STATE" \
+        "$@" > "$log" 2>&1 &
+    platform_pid=$!
+    until grep -qs "Platform ready" "$log"; do
+        if ! kill -0 "$platform_pid" 2>/dev/null; then
+            platform_pid=""
+            tail -40 "$log" >&2
+            fail "the AppHost exited before it was ready (its output is above)"
+        fi
+        ((SECONDS - start < 600)) || fail "the platform was not ready within 600 s"
+        sleep 0.5
+    done
+    echo "platform: ready after $((SECONDS - start)) s" >&2
+}
+
+# Prints the port recorded for a resource, such as api-1 or pgbouncer.
+platform_port() {
+    local port
+    port=$(jq -r --arg name "$1" '.[$name] // empty' "$LUCKYGAS_STATE/ports.json")
+    [[ -n "$port" ]] || fail "no port is recorded for resource '$1' in $LUCKYGAS_STATE/ports.json"
+    echo "$port"
+}
+
+# Prints the port of the PostgreSQL node that is the primary now.
+platform_primary_port() {
+    local node port
+    for node in postgres-1 postgres-2 postgres-3; do
+        port=$(platform_port "$node")
+        if [[ "$(PGPASSWORD=$LUCKYGAS_DB_PASSWORD psql -h 127.0.0.1 -p "$port" -U luckygas -d luckygas \
+            -Atc 'select pg_is_in_recovery()' 2>/dev/null)" == f ]]; then
+            echo "$port"
+            return 0
+        fi
+    done
+    fail "no PostgreSQL node answers as primary"
+}
+
+# Prints a bearer token of the admin account, signed in through api-1.
+platform_admin_token() {
+    local body
+    body=$(jq -cn --arg password "$LUCKYGAS_ADMIN_PASSWORD" '{userName: "admin", password: $password}')
+    curl -sf -H 'Content-Type: application/json' -d "$body" \
+        "http://127.0.0.1:$(platform_port api-1)/api/v1/auth/token" | jq -r .accessToken \
+        || fail "signing in as admin on api-1 failed"
+}
+
+# Prints the median of the numbers on standard input.
+median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+machine_line() { echo "machine: $(nproc) cores, $(free -g | awk '/^Mem:/ { print $2 }') GiB memory"; }
+
+# Runs wrk and prints one line: requests/s, responses that were not 2xx or 3xx, socket errors,
+# p50 and p99 latency in ms, and completed requests.
+# Usage: run_wrk URL SECONDS CONNECTIONS [wrk options such as -H 'Name: value' or -s script]
+run_wrk() {
+    local url="$1" seconds="$2" connections="$3" threads=2 output
+    shift 3
+    ((connections < threads)) && threads=$connections
+    output=$(wrk --latency -t "$threads" -c "$connections" -d "${seconds}s" "$@" "$url") \
+        || fail "wrk failed against $url: $output"
+    awk '
+        function ms(value) {
+            if (value ~ /us$/) return value / 1000
+            if (value ~ /ms$/) return value + 0
+            if (value ~ /s$/) return value * 1000
+            return value
+        }
+        /Requests\/sec:/ { rps = $2 }
+        /requests in/ { completed = $1 }
+        /Non-2xx or 3xx responses:/ { non2xx = $5 }
+        /Socket errors:/ { errors = $4 + $6 + $8 + $10; gsub(",", "", errors) }
+        $1 == "50%" { p50 = ms($2) }
+        $1 == "99%" { p99 = ms($2) }
+        END { printf "%s %d %d %.2f %.2f %d\n", rps, non2xx, errors, p50, p99, completed }
+    ' <<< "$output"
+}

@@ -35,6 +35,11 @@ public sealed class BackupMetrics : IDisposable
             description: "Failed restore verifications.");
         _verificationLastSuccess = _meter.CreateGauge<double>("luckygas_backup_verification_last_success_timestamp_seconds",
             description: "Unix time of the last successful restore verification.");
+
+        // Zeros from the start, so the failure series exist and increase() over them works
+        // before the first failure.
+        _failures.Add(0);
+        _verificationFailures.Add(0);
     }
 
     /// <summary>Records a successful backup.</summary>

@@ -39,12 +39,21 @@ public sealed class PlatformInstance : IAsyncDisposable
     /// Starts the platform on <paramref name="stateDirectory"/>, with any further AppHost arguments,
     /// and waits until every resource is healthy, or throws naming the resource that is not.
     /// </summary>
+    /// <remarks>
+    /// The API's anonymous rate limits are raised far above what tests send, because every test
+    /// client connects from 127.0.0.1 and at the default 120 reads a minute per address the tests
+    /// that probe anonymous or unknown paths would limit each other. Later arguments win, so the
+    /// rate-limiting tests pass the limits they test in <paramref name="extraArguments"/>.
+    /// </remarks>
     public static async Task<PlatformInstance> StartAsync(
         string stateDirectory, PlatformSecrets secrets, CancellationToken cancellationToken,
         params string[] extraArguments)
     {
         var stopwatch = Stopwatch.StartNew();
-        string[] arguments = [$"--LuckyGas:StateDirectory={stateDirectory}", .. secrets.ToArguments(), .. extraArguments];
+        string[] arguments =
+        [
+            $"--LuckyGas:StateDirectory={stateDirectory}", .. secrets.ToArguments(), .. AnonymousLimits, .. extraArguments,
+        ];
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.LuckyGas_AppHost>(
             arguments, cancellationToken);
         builder.Services.AddLogging(logging => logging
@@ -73,6 +82,13 @@ public sealed class PlatformInstance : IAsyncDisposable
         instance.StartDuration = stopwatch.Elapsed;
         return instance;
     }
+
+    private static readonly string[] AnonymousLimits =
+    [
+        "--Api:RateLimiting:Anonymous:Reads=1000000",
+        "--Api:RateLimiting:Anonymous:Writes=1000000",
+        "--Api:RateLimiting:Anonymous:Expensive=1000000",
+    ];
 
     /// <summary>Returns the port the AppHost recorded for a server resource.</summary>
     public int PortOf(string resourceName)

@@ -27,6 +27,8 @@ public sealed class SecurityMetrics
             description: "Suspicious requests and responses that added to a client's score, by kind.");
         _auditEvents = meter.CreateCounter<long>("luckygas_audit_events",
             description: "Security events written to the audit log, by kind.");
+        // A zero from the start, so the series exists and rate() over it works before the first block.
+        _blocks.Add(0);
         meter.CreateObservableGauge("luckygas_security_blocked_clients", () => Interlocked.Read(ref _blockedClients),
             description: "Clients blocked at the last count of the shared block list.");
     }

@@ -42,6 +42,9 @@ public sealed partial class RateLimiterStatus
             description: "1 while the rate limiter counts in Redis, 0 while each instance counts locally.");
         _rejections = meter.CreateCounter<long>(RejectionsCounterName,
             description: "Requests rejected with 429 by the rate limiter.");
+
+        // A zero from the start, so the series exists and rate() over it works before the first 429.
+        _rejections.Add(0);
     }
 
     /// <summary>Whether Redis counts requests, as of the last attempt.</summary>

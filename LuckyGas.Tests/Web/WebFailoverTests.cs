@@ -58,9 +58,11 @@ public sealed class WebFailoverTests(PlatformFixture fixture, StaffBrowser brows
 
         try
         {
+            // Stopped through their resources: the AppHost restarts a killed instance within a
+            // second, which would hide the outage this test needs.
             foreach (var api in apiInstances)
             {
-                await KillInstanceAsync(platform, api);
+                await StopInstanceAsync(platform, api, cancellationToken);
             }
 
             await page.GotoAsync(web2 + "/orders");
@@ -94,6 +96,13 @@ public sealed class WebFailoverTests(PlatformFixture fixture, StaffBrowser brows
         using var process = Process.GetProcessById(Convert.ToInt32(pid, CultureInfo.InvariantCulture));
         process.Kill(entireProcessTree: true);
         await process.WaitForExitAsync();
+    }
+
+    private static async Task StopInstanceAsync(PlatformInstance platform, string name, CancellationToken cancellationToken)
+    {
+        var commands = platform.App.Services.GetRequiredService<ResourceCommandService>();
+        var result = await commands.ExecuteCommandAsync(name, KnownResourceCommands.StopCommand, cancellationToken);
+        Assert.True(result.Success, $"Stopping {name} failed: {result.Message}");
     }
 
     /// <summary>

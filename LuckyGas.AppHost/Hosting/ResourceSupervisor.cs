@@ -18,7 +18,7 @@ namespace LuckyGas.AppHost.Hosting;
 /// time to promote a standby. Its start script then rejoins it as a standby, so it never runs as a
 /// second primary. A restarted node's repmgrd is restarted too, to monitor the node in its new role.
 /// </remarks>
-internal sealed partial class ResourceSupervisor(
+public sealed partial class ResourceSupervisor(
     DistributedApplicationModel model,
     ResourceNotificationService notifications,
     ResourceCommandService commands,

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using LuckyGas.AppHost.Hosting;
 
 namespace LuckyGas.AppHost.Edge;
 
@@ -22,20 +23,8 @@ public sealed class EdgeAccount
     public static EdgeAccount Detect() => new(Environment.UserName == "root");
 
     /// <summary>Returns the command and arguments that run a program as the edge account.</summary>
-    public (string Command, string[] Arguments) Wrap(string program, params string[] arguments)
-    {
-        if (!SwitchesUser)
-        {
-            return (program, arguments);
-        }
-
-        string[] wrapped =
-        [
-            $"--reuid={NginxUser}", $"--regid={NginxUser}", "--init-groups",
-            "--", program, .. arguments,
-        ];
-        return ("setpriv", wrapped);
-    }
+    public (string Command, string[] Arguments) Wrap(string program, params string[] arguments) =>
+        SwitchesUser ? ServerAccount.RunAs(NginxUser, program, arguments) : (program, arguments);
 
     /// <summary>Creates a folder that only the edge account can enter, owned by it.</summary>
     public void CreatePrivateDirectory(string path)

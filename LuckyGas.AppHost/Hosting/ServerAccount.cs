@@ -24,20 +24,12 @@ public sealed class ServerAccount
     public static ServerAccount Detect() => new(Environment.UserName == "root");
 
     /// <summary>Returns the command and arguments that run a program as the server account.</summary>
-    public (string Command, string[] Arguments) Wrap(string program, params string[] arguments)
-    {
-        if (!SwitchesUser)
-        {
-            return (program, arguments);
-        }
+    public (string Command, string[] Arguments) Wrap(string program, params string[] arguments) =>
+        SwitchesUser ? RunAs(PostgresUser, program, arguments) : (program, arguments);
 
-        string[] wrapped =
-        [
-            $"--reuid={PostgresUser}", $"--regid={PostgresUser}", "--init-groups",
-            "--", program, .. arguments,
-        ];
-        return ("setpriv", wrapped);
-    }
+    /// <summary>Returns the <c>setpriv</c> command that runs a program as <paramref name="user"/>.</summary>
+    public static (string Command, string[] Arguments) RunAs(string user, string program, string[] arguments) =>
+        ("setpriv", [$"--reuid={user}", $"--regid={user}", "--init-groups", "--", program, .. arguments]);
 
     /// <summary>
     /// Checks that the server account can enter <paramref name="path"/>, which fails when a folder

@@ -43,7 +43,7 @@ public static class SecretParameters
     {
         public override string GetDefaultValue() => "";
 
-        // Nothing goes into the manifest, so a deployment asks the operator for the value.
+        // Nothing goes into the manifest, so a deployment prompts the operator for the value.
         public override void WriteToManifest(ManifestPublishingContext context)
         {
         }

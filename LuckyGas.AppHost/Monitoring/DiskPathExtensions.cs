@@ -2,7 +2,7 @@ using LuckyGas.AppHost.Hosting;
 
 namespace LuckyGas.AppHost.Monitoring;
 
-/// <summary>Points a project's disk space health check at the disk that holds the state folder.</summary>
+/// <summary>Points a project's disk space health check at the disk that contains the state folder.</summary>
 public static class DiskPathExtensions
 {
     /// <summary>

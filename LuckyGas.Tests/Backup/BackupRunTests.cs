@@ -103,9 +103,9 @@ public sealed class BackupRunTests(PlatformFixture fixture)
         }
     }
 
-    // TODO: when this runs after BothStandbysStopped_DumpsFromPrimary (a run of this class alone),
-    // pg_dump never waits on the test's table lock within 60 s, so the dump is not ended midway;
-    // find which node the dump reads from then and why the lock is not seen there.
+    // TODO: run after BothStandbysStopped_DumpsFromPrimary (this class alone), pg_dump never
+    // waits on the test's table lock within 60 s, so the dump is not ended midway. Find which
+    // node the dump reads from then, and why the lock is not seen there.
     [Fact(Skip = "pg_dump does not always wait on the lock; see the TODO above.")]
     public async Task DumpEndedMidway_FailsAndLeavesNothing()
     {

@@ -23,9 +23,9 @@ public sealed class RedisFallbackTests(RateLimitPlatformFixture fixture, ITestOu
 
     private PlatformInstance Platform => fixture.Platform;
 
-    // TODO: the limiting checks pass, but the "switched to the local limiter" line has not reached
-    // the resource log watch in the full suite (0 lines seen), so the test fails there; find out
-    // whether the line is logged before the watch starts or not at all.
+    // TODO: the limiting checks pass, but in the full suite the resource log watch sees no
+    // "switched to the local limiter" line. Find out whether the line is logged before the watch
+    // starts, or not at all.
     [Fact(Skip = "The switch log line is not seen in the full suite; see the TODO above.")]
     public async Task RedisStopped_LimitsLocally_ThenResumesDistributed()
     {

@@ -48,8 +48,8 @@ public sealed class WebFailoverTests(PlatformFixture fixture, StaffBrowser brows
     }
 
     // TODO: the AppHost's supervisor restarts killed API instances within a second, even after
-    // ResourceSupervisor.ExpectStop, and Aspire 13.6's stop command fails for project resources,
-    // so this test cannot hold the API down long enough; it passed before the supervisor existed.
+    // ResourceSupervisor.ExpectStop. Aspire 13.6's stop command fails for project resources, so
+    // this test cannot hold the API down. It passed before the supervisor existed.
     [Fact(Skip = "The supervisor restarts the killed API instances at once; see the TODO above.")]
     public async Task Page_ApiKilled_SaysSoAndRecovers()
     {
@@ -63,7 +63,7 @@ public sealed class WebFailoverTests(PlatformFixture fixture, StaffBrowser brows
         try
         {
             // The AppHost restarts a crashed instance within a second, which would hide the outage
-            // this test needs, so the supervisor is told that these ends are intended.
+            // this test needs, so the test first marks these stops as intended.
             var supervisor = platform.App.Services.GetRequiredService<ResourceSupervisor>();
             foreach (var api in apiInstances)
             {

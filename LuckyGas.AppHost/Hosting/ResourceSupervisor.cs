@@ -101,7 +101,13 @@ public sealed partial class ResourceSupervisor(
 
                 if (state == KnownResourceStates.Running)
                 {
-                    _stopRequested.TryRemove(name, out _);
+                    // A running resource reports again on every health change, so only a start
+                    // clears a stop request; a request made while it runs waits for its end.
+                    if (previous != KnownResourceStates.Running)
+                    {
+                        _stopRequested.TryRemove(name, out _);
+                    }
+
                     continue;
                 }
 

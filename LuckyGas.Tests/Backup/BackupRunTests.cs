@@ -136,7 +136,7 @@ public sealed class BackupRunTests(PlatformFixture fixture)
         }
 
         // The lock's WAL record is sent only once flushed, and an idle primary may not flush a
-        // partly filled page for a long time. A commit flushes it; then each standby replays it.
+        // partly filled page for a long time. A commit flushes it, and then each standby replays it.
         await PlatformConnections.ScalarAsync<long>(platform.Superuser(primary), "SELECT txid_current()", cancellationToken);
         var flushed = await PlatformConnections.ScalarAsync<string>(platform.Superuser(primary),
             "SELECT pg_current_wal_flush_lsn()::text", cancellationToken);
@@ -231,7 +231,7 @@ public sealed class BackupRunTests(PlatformFixture fixture)
     {
         var cancellationToken = TestContext.Token(TimeSpan.FromMinutes(4));
         var platform = fixture.Platform;
-        var root = RepositoryRoot();
+        var root = Repository.Root;
         var command = File.ReadLines(Path.Combine(root, "README.md"))
             .Single(line => line.StartsWith("dotnet run --project LuckyGas.BackupWorker -- restore --latest", StringComparison.Ordinal));
 
@@ -347,16 +347,5 @@ public sealed class BackupRunTests(PlatformFixture fixture)
         }
 
         return fingerprints;
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "LuckyGas.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("LuckyGas.sln was not found above the test folder.");
     }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using LuckyGas.Tests.Infrastructure;
 
 namespace LuckyGas.Tests.Monitoring;
 
@@ -6,8 +7,7 @@ namespace LuckyGas.Tests.Monitoring;
 public static class Promtool
 {
     /// <summary>The folder of the alert rules and their unit tests in the repository.</summary>
-    public static string MonitoringDirectory { get; } = Path.GetFullPath(Path.Combine(
-        AppContext.BaseDirectory, "..", "..", "..", "..", "LuckyGas.AppHost", "Monitoring"));
+    public static string MonitoringDirectory { get; } = Path.Combine(Repository.Root, "LuckyGas.AppHost", "Monitoring");
 
     /// <summary>Runs promtool with <paramref name="arguments"/>, writing <paramref name="input"/> to its standard input.</summary>
     public static async Task<(int ExitCode, string Output)> RunAsync(

@@ -1,5 +1,6 @@
 using Aspire.Hosting;
 using Aspire.Hosting.Testing;
+using LuckyGas.Tests.Infrastructure;
 
 namespace LuckyGas.Tests.Publish;
 
@@ -17,7 +18,7 @@ internal static class AppHostPublisher
     public static readonly TimeSpan Timeout = TimeSpan.FromMinutes(1);
 
     /// <summary>The folder that contains <c>LuckyGas.sln</c>.</summary>
-    public static string RepositoryRoot { get; } = FindRepositoryRoot();
+    public static string RepositoryRoot => Repository.Root;
 
     /// <summary>The committed manifest.</summary>
     public static string CommittedManifestPath => Path.Combine(RepositoryRoot, "aspire-manifest.json");
@@ -63,18 +64,5 @@ internal static class AppHostPublisher
             File.Delete(outputPath);
             state.Delete(recursive: true);
         }
-    }
-
-    private static string FindRepositoryRoot()
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            if (File.Exists(Path.Combine(folder.FullName, "LuckyGas.sln")))
-            {
-                return folder.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No folder above {AppContext.BaseDirectory} contains LuckyGas.sln.");
     }
 }

@@ -32,15 +32,13 @@ token=$(platform_admin_token)
 api="http://127.0.0.1:$(platform_port api-1)"
 
 start=$SECONDS
-run=$(curl -sf -X POST -H "Authorization: Bearer $token" "$api/api/v1/admin/backups") \
-    || fail "POST /api/v1/admin/backups failed"
+run=$(platform_request POST "$api/api/v1/admin/backups" -H "Authorization: Bearer $token")
 id=$(jq -r .id <<< "$run")
 status=$(jq -r .status <<< "$run")
 while [[ "$status" == Running ]]; do
     ((SECONDS - start < 600)) || fail "backup run $id did not finish within 600 s"
     sleep 1
-    run=$(curl -sf -H "Authorization: Bearer $token" "$api/api/v1/admin/backups/runs/$id") \
-        || fail "GET /api/v1/admin/backups/runs/$id failed"
+    run=$(platform_request GET "$api/api/v1/admin/backups/runs/$id" -H "Authorization: Bearer $token")
     status=$(jq -r .status <<< "$run")
 done
 [[ "$status" == Succeeded ]] || fail "backup run $id ended $status: $(jq -r '"\(.failedStep): \(.error)"' <<< "$run")"

@@ -31,7 +31,7 @@ export PGPASSWORD=$LUCKYGAS_DB_PASSWORD
 token=$(platform_admin_token)
 api1="http://127.0.0.1:$(platform_port api-1)"
 api2="http://127.0.0.1:$(platform_port api-2)"
-customer=$(curl -sf -H "Authorization: Bearer $token" "$api1/api/v1/customers?pageSize=1" | jq -r '.items[0].id')
+customer=$(platform_request GET "$api1/api/v1/customers?pageSize=1" -H "Authorization: Bearer $token" | jq -r '.items[0].id')
 [[ "$customer" =~ ^[0-9]+$ ]] || fail "the platform has no customer to read"
 path="/api/v1/customers/$customer"
 

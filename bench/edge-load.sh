@@ -33,7 +33,7 @@ ulimit -n 8192
 edge_port=$(platform_port edge-https)
 token=$(platform_admin_token)
 edge="https://127.0.0.1:$edge_port"
-customer=$(curl -skf -H "Authorization: Bearer $token" "$edge/api/v1/customers?pageSize=1" | jq -r '.items[0].id')
+customer=$(platform_request GET "$edge/api/v1/customers?pageSize=1" -H "Authorization: Bearer $token" | jq -r '.items[0].id')
 [[ "$customer" =~ ^[0-9]+$ ]] || fail "reading a customer through the edge at $edge failed"
 url="$edge/api/v1/customers/$customer"
 

@@ -1,7 +1,6 @@
 #!/usr/bin/env bash
-# Fails the PostgreSQL primary and the Redis master over three times each, under a stream of writes,
-# on a platform started for the drill. Prints the median and maximum write outage in seconds and the
-# number of acknowledged writes lost.
+# Fails the PostgreSQL primary and the Redis master over three times each, under a stream of writes.
+# Prints the median and maximum write outage in seconds and the number of acknowledged writes lost.
 #
 # PostgreSQL: one insert at a time through pgBouncer, each its own committed transaction; the primary's
 # postmaster gets SIGKILL. Redis: one SET at a time on the master that the sentinels name, as a
@@ -13,6 +12,8 @@
 # Usage: bench/failover-drill.sh [--runs N] [--smoke]
 #   --runs N   failovers of each kind (default 3)
 #   --smoke    one failover of each kind, to check that the script works
+# Attaches to a running platform when LUCKYGAS_STATE is set, and kills its primary and master;
+# otherwise starts its own. bench/lib/platform.sh lists the passwords that attaching needs.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -25,45 +26,19 @@ while (($#)); do
     esac
 done
 
-readonly ready_timeout=600 recovery_timeout=120
-work=$(mktemp -d /tmp/luckygas-drill-XXXXXX)
-# mktemp makes the folder private, but the postgres account must reach the state folder in it.
-chmod 0711 "$work"
-state="$work/state"
-secret() { openssl rand -hex 16; }
-postgres_password=$(secret) db_password=$(secret) redis_password=$(secret)
-apphost_pid=""
+readonly recovery_timeout=120
+bench_name=failover-drill.sh
+source bench/lib/platform.sh
+platform_start_or_attach
+[[ -n "${LUCKYGAS_POSTGRES_PASSWORD:-}" ]] || fail "LUCKYGAS_POSTGRES_PASSWORD is not set (the running platform's postgres-password parameter)"
+[[ -n "${LUCKYGAS_REDIS_PASSWORD:-}" ]] || fail "LUCKYGAS_REDIS_PASSWORD is not set (the running platform's redis-password parameter)"
+state="$LUCKYGAS_STATE"
+work="$platform_work"
+postgres_password="$LUCKYGAS_POSTGRES_PASSWORD"
+db_password="$LUCKYGAS_DB_PASSWORD"
+redis_password="$LUCKYGAS_REDIS_PASSWORD"
 
-cleanup() {
-    if [[ -n "$apphost_pid" ]]; then
-        kill -TERM -- -"$apphost_pid" 2>/dev/null || true
-        wait "$apphost_pid" 2>/dev/null || true
-    fi
-    rm -rf "$work"
-}
-trap cleanup EXIT
-
-echo "build: LuckyGas.AppHost" >&2
-dotnet build LuckyGas.AppHost --nologo --verbosity quiet >&2
-
-# The AppHost runs in its own process group, so the trap stops it with everything it started.
-setsid dotnet run --project LuckyGas.AppHost --no-build -- "--LuckyGas:StateDirectory=$state" \
-    "--Parameters:postgres-password=$postgres_password" "--Parameters:replication-password=$(secret)" \
-    "--Parameters:db-password=$db_password" "--Parameters:redis-password=$redis_password" \
-    "--Parameters:token-signing-key=$(secret)" "--Parameters:admin-password=$(secret)" \
-    > "$work/apphost.log" 2>&1 &
-apphost_pid=$!
-started=$SECONDS
-until grep -q "Platform ready" "$work/apphost.log"; do
-    if ! kill -0 "$apphost_pid" 2>/dev/null || ((SECONDS - started > ready_timeout)); then
-        echo "failover-drill.sh: the platform did not become ready; the AppHost's output:" >&2
-        tail -40 "$work/apphost.log" >&2
-        exit 1
-    fi
-    sleep 1
-done
-
-port_of() { jq -r --arg name "$1" '.[$name]' "$state/ports.json"; }
+port_of() { platform_port "$1"; }
 now() { date +%s.%N; }
 seconds_between() { awk -v from="$1" -v to="$2" 'BEGIN { printf "%.2f", to - from }'; }
 # Returns whether more than $2 seconds have passed since the time $1.
@@ -212,15 +187,13 @@ redis_run() {
         "$lost of $(wc -l < "$acknowledged") acknowledged writes lost"
 }
 
-median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-
 summarize() {
     local kind="$1" file="$work/$1.txt"
     echo "$kind: median outage $(cut -d' ' -f1 "$file" | median) s, maximum $(cut -d' ' -f1 "$file" | sort -n | tail -1) s," \
         "acknowledged writes lost $(awk '{ sum += $2 } END { print sum }' "$file") over $runs runs"
 }
 
-echo "machine: $(nproc) cores, $(free -g | awk '/^Mem:/ { print $2 }') GiB memory"
+machine_line
 for ((run = 1; run <= runs; run++)); do
     postgres_run
 done
@@ -229,3 +202,4 @@ for ((run = 1; run <= runs; run++)); do
 done
 summarize postgres
 summarize redis
+sql "$(port_of pgbouncer)" "$db_password" luckygas luckygas "DROP TABLE drill_writes" > /dev/null

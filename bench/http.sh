@@ -43,11 +43,11 @@ curl -sf "http://127.0.0.1:$kestrel_port/customer" > /dev/null || fail "the bare
 
 token=$(platform_admin_token)
 api="http://127.0.0.1:$(platform_port api-1)"
-customer=$(curl -sf -H "Authorization: Bearer $token" "$api/api/v1/customers?pageSize=1" | jq -r '.items[0].id')
+customer=$(platform_request GET "$api/api/v1/customers?pageSize=1" -H "Authorization: Bearer $token" | jq -r '.items[0].id')
 [[ "$customer" =~ ^[0-9]+$ ]] || fail "the platform has no customer to read"
 path="/api/v1/customers/$customer"
 # The first read fills the cache; later reads are served from Redis.
-curl -sf -o /dev/null -H "Authorization: Bearer $token" "$api$path" || fail "GET $path on api-1 failed"
+platform_request GET "$api$path" -H "Authorization: Bearer $token" > /dev/null
 
 targets=("bare Kestrel|http://127.0.0.1:$kestrel_port/customer")
 targets+=("API cached read, direct|$api$path")

@@ -35,7 +35,7 @@ export PGOPTIONS='--client-min-messages=warning'
 pgbouncer=$(platform_port pgbouncer)
 token=$(platform_admin_token)
 api="http://127.0.0.1:$(platform_port api-1)"
-customer=$(curl -sf -H "Authorization: Bearer $token" "$api/api/v1/customers?pageSize=1" | jq -r '.items[0].id')
+customer=$(platform_request GET "$api/api/v1/customers?pageSize=1" -H "Authorization: Bearer $token" | jq -r '.items[0].id')
 [[ "$customer" =~ ^[0-9]+$ ]] || fail "the platform has no customer to order for"
 
 window_start=$(date -u -d 'tomorrow 01:00' +%Y-%m-%dT%H:%M:%SZ)
@@ -48,8 +48,8 @@ wrk.body = '$body'
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer $token"
 LUA
-curl -sf -o /dev/null -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
-    -d "$body" "$api/api/v1/orders" || fail "POST /api/v1/orders on api-1 failed with the body $body"
+platform_request POST "$api/api/v1/orders" -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+    -d "$body" > /dev/null
 
 # The scratch table copies the orders table; one row carries the same values an order does.
 psql -h 127.0.0.1 -p "$pgbouncer" -U luckygas -d luckygas -qc \

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Text;
 using System.Text.RegularExpressions;
 using LuckyGas.Tests.Infrastructure;
 
@@ -32,54 +30,13 @@ public sealed class BenchScriptSmokeTests(PlatformFixture fixture)
         }
     }
 
-    private async Task<(int ExitCode, string Output)> RunAsync(string script, CancellationToken cancellationToken)
-    {
-        var root = RepositoryRoot();
-        var start = new ProcessStartInfo("bash")
+    private Task<(int ExitCode, string Output)> RunAsync(string script, CancellationToken cancellationToken) =>
+        BenchScript.RunSmokeAsync(script, new Dictionary<string, string>
         {
-            ArgumentList = { Path.Combine(root, "bench", script), "--smoke" },
-            WorkingDirectory = root,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.Environment["LUCKYGAS_STATE"] = fixture.StateDirectory;
-        start.Environment["LUCKYGAS_ADMIN_PASSWORD"] = fixture.Platform.Secrets.AdminPassword;
-        start.Environment["LUCKYGAS_DB_PASSWORD"] = fixture.Platform.Secrets.DatabasePassword;
-        start.Environment["LUCKYGAS_POSTGRES_PASSWORD"] = fixture.Platform.Secrets.PostgresPassword;
-        start.Environment["LUCKYGAS_BACKUP_KEY"] = fixture.Platform.Secrets.BackupEncryptionKey;
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Failed to start bench/{script}.");
-        var output = new StringBuilder();
-        process.OutputDataReceived += (_, line) => { lock (output) { output.AppendLine(line.Data); } };
-        process.ErrorDataReceived += (_, line) => { lock (output) { output.AppendLine(line.Data); } };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        try
-        {
-            await process.WaitForExitAsync(cancellationToken);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-
-        lock (output)
-        {
-            return (process.ExitCode, output.ToString());
-        }
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            if (File.Exists(Path.Combine(folder.FullName, "LuckyGas.sln")))
-            {
-                return folder.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No LuckyGas.sln above {AppContext.BaseDirectory}.");
-    }
+            ["LUCKYGAS_STATE"] = fixture.StateDirectory,
+            ["LUCKYGAS_ADMIN_PASSWORD"] = fixture.Platform.Secrets.AdminPassword,
+            ["LUCKYGAS_DB_PASSWORD"] = fixture.Platform.Secrets.DatabasePassword,
+            ["LUCKYGAS_POSTGRES_PASSWORD"] = fixture.Platform.Secrets.PostgresPassword,
+            ["LUCKYGAS_BACKUP_KEY"] = fixture.Platform.Secrets.BackupEncryptionKey,
+        }, cancellationToken);
 }

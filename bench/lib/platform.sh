@@ -4,12 +4,26 @@
 # LUCKYGAS_ADMIN_PASSWORD and LUCKYGAS_DB_PASSWORD to its admin-password and db-password
 # parameters (`dotnet user-secrets list --project LuckyGas.AppHost` shows them in run mode).
 # The backup drill also needs LUCKYGAS_POSTGRES_PASSWORD and LUCKYGAS_BACKUP_KEY (the
-# postgres-password and backup-encryption-key parameters).
+# postgres-password and backup-encryption-key parameters), and the failover drill
+# LUCKYGAS_POSTGRES_PASSWORD and LUCKYGAS_REDIS_PASSWORD (the redis-password parameter).
 # Start: leave LUCKYGAS_STATE unset; the script builds the AppHost, starts it on a new state
 # folder with new secrets, waits for "Platform ready" and stops it (SIGTERM to its process
 # group) when the script exits.
 #
+# A started platform gets the limits in `platform_bench_arguments`, which no load here reaches:
+# the scripts measure the platform's capacity, and the limits' own cost is measured by
+# bench/rate-limiter.sh. A platform to attach to needs the same arguments, or the scripts'
+# non-2xx column counts the 429 responses of its limits.
+#
 # Callers set `bench_name` before sourcing, for messages.
+
+platform_bench_arguments=(
+    # The admin account's reads and writes are Standard's times this multiplier.
+    "--Api:RateLimiting:RoleMultipliers:Admin=1000000"
+    "--Api:RateLimiting:Anonymous:Reads=100000000"
+    "--Edge:ApiRequestsPerSecond=1000000"
+    "--Edge:ApiBurst=1000000"
+)
 
 platform_work=$(mktemp -d /tmp/luckygas-bench-XXXXXX)
 # mktemp makes the folder private, but the postgres account must reach a state folder in it.
@@ -50,6 +64,57 @@ platform_wait_until_released() {
 
 new_secret() { head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
 
+# Sets every secret parameter that is not set yet to a new random value, so that a started
+# platform writes none into the developer's user secrets. A restart on the same state folder
+# needs the same values, so they are made once per script.
+platform_new_secrets() {
+    : "${LUCKYGAS_ADMIN_PASSWORD:=$(new_secret)}" "${LUCKYGAS_DB_PASSWORD:=$(new_secret)}"
+    : "${LUCKYGAS_POSTGRES_PASSWORD:=$(new_secret)}" "${LUCKYGAS_REDIS_PASSWORD:=$(new_secret)}"
+    : "${LUCKYGAS_BACKUP_KEY:=$(new_secret)$(new_secret)}"
+    : "${platform_monitoring_password:=$(new_secret)}" "${platform_replication_password:=$(new_secret)}"
+    : "${platform_pepper:=$(new_secret)$(new_secret)}" "${platform_signing_key:=$(new_secret)$(new_secret)}"
+}
+
+# Starts the built AppHost on the state folder $1 in its own process group, its output going to
+# the file $2, and sets platform_pid. Further arguments go to the AppHost.
+platform_launch() {
+    local state="$1" log="$2"
+    shift 2
+    platform_new_secrets
+    # Parameters go through the environment, so no secret shows in the process list.
+    setsid env \
+        "Parameters__postgres-password=$LUCKYGAS_POSTGRES_PASSWORD" \
+        "Parameters__monitoring-password=$platform_monitoring_password" \
+        "Parameters__api-key-pepper=$platform_pepper" \
+        "Parameters__backup-encryption-key=$LUCKYGAS_BACKUP_KEY" \
+        "Parameters__replication-password=$platform_replication_password" \
+        "Parameters__db-password=$LUCKYGAS_DB_PASSWORD" \
+        "Parameters__redis-password=$LUCKYGAS_REDIS_PASSWORD" \
+        "Parameters__token-signing-key=$platform_signing_key" \
+        "Parameters__admin-password=$LUCKYGAS_ADMIN_PASSWORD" \
+        dotnet run --project LuckyGas.AppHost --no-build -- "--LuckyGas:StateDirectory=$state" \
+        "${platform_bench_arguments[@]}" "$@" > "$log" 2>&1 &
+    platform_pid=$!
+}
+
+# Waits until the file $1 contains the line $2, or fails when the process platform_pid exits first
+# or $3 seconds pass.
+platform_wait_for_line() {
+    local log="$1" line="$2" timeout="$3" start=$SECONDS
+    until grep -qs "$line" "$log"; do
+        if ! kill -0 "$platform_pid" 2>/dev/null; then
+            platform_pid=""
+            tail -40 "$log" >&2
+            fail "the AppHost exited before it logged '$line' (its output is above)"
+        fi
+        if ((SECONDS - start >= timeout)); then
+            kill -TERM -- -"$platform_pid" 2>/dev/null || true
+            fail "the AppHost did not log '$line' within $timeout s"
+        fi
+        sleep 0.2
+    done
+}
+
 platform_start_or_attach() {
     trap platform_stop EXIT
     if [[ -n "${LUCKYGAS_STATE:-}" ]]; then
@@ -61,38 +126,12 @@ platform_start_or_attach() {
     fi
 
     LUCKYGAS_STATE="$platform_work/state"
-    LUCKYGAS_ADMIN_PASSWORD=$(new_secret)
-    LUCKYGAS_DB_PASSWORD=$(new_secret)
-    LUCKYGAS_POSTGRES_PASSWORD=$(new_secret)
-    LUCKYGAS_BACKUP_KEY=$(new_secret)$(new_secret)
     echo "platform: building the AppHost" >&2
     dotnet build LuckyGas.AppHost --nologo --verbosity quiet >&2
     echo "platform: starting on $LUCKYGAS_STATE (about 30 s)" >&2
-    local log="$platform_work/apphost.log" start=$SECONDS
-    # Parameters go through the environment, so no secret shows in the process list, and every
-    # secret is set, so the run writes none into the developer's user secrets.
-    setsid env \
-        "Parameters__postgres-password=$LUCKYGAS_POSTGRES_PASSWORD" \
-        "Parameters__monitoring-password=$(new_secret)" \
-        "Parameters__api-key-pepper=$(new_secret)$(new_secret)" \
-        "Parameters__backup-encryption-key=$LUCKYGAS_BACKUP_KEY" \
-        "Parameters__replication-password=$(new_secret)" \
-        "Parameters__db-password=$LUCKYGAS_DB_PASSWORD" \
-        "Parameters__redis-password=$(new_secret)" \
-        "Parameters__token-signing-key=$(new_secret)$(new_secret)" \
-        "Parameters__admin-password=$LUCKYGAS_ADMIN_PASSWORD" \
-        dotnet run --project LuckyGas.AppHost --no-build -- "--LuckyGas:StateDirectory=$LUCKYGAS_STATE" \
-        "$@" > "$log" 2>&1 &
-    platform_pid=$!
-    until grep -qs "Platform ready" "$log"; do
-        if ! kill -0 "$platform_pid" 2>/dev/null; then
-            platform_pid=""
-            tail -40 "$log" >&2
-            fail "the AppHost exited before it was ready (its output is above)"
-        fi
-        ((SECONDS - start < 600)) || fail "the platform was not ready within 600 s"
-        sleep 0.5
-    done
+    local start=$SECONDS
+    platform_launch "$LUCKYGAS_STATE" "$platform_work/apphost.log" "$@"
+    platform_wait_for_line "$platform_work/apphost.log" "Platform ready" 600
     echo "platform: ready after $((SECONDS - start)) s" >&2
 }
 
@@ -118,13 +157,36 @@ platform_primary_port() {
     fail "no PostgreSQL node answers as primary"
 }
 
+# Sends one request outside a measured run and prints the response body. A 429 is sent again
+# after its Retry-After, because an attached platform's limits may still count an earlier
+# script's load. Any other status outside 2xx fails with the status and the body.
+# Usage: platform_request METHOD URL [curl options, such as -H 'Name: value' or -d BODY]
+platform_request() {
+    local method="$1" url="$2" headers="$platform_work/response-headers" response status retry attempt
+    shift 2
+    for ((attempt = 1; attempt <= 10; attempt++)); do
+        response=$(curl -sk -X "$method" -D "$headers" -w '\n%{http_code}' "$@" "$url") \
+            || fail "$method $url failed: curl could not complete the request"
+        status=${response##*$'\n'}
+        if [[ "$status" == 429 ]]; then
+            retry=$(awk 'tolower($1) == "retry-after:" { print $2 + 0 }' "$headers")
+            echo "$bench_name: $method $url was rate limited, sending it again in ${retry:-1} s" >&2
+            sleep "${retry:-1}"
+            continue
+        fi
+        [[ "$status" == 2* ]] || fail "$method $url returned $status: ${response%$'\n'*}"
+        printf '%s\n' "${response%$'\n'*}"
+        return 0
+    done
+    fail "$method $url was still rate limited after 10 attempts"
+}
+
 # Prints a bearer token of the admin account, signed in through api-1.
 platform_admin_token() {
     local body
     body=$(jq -cn --arg password "$LUCKYGAS_ADMIN_PASSWORD" '{userName: "admin", password: $password}')
-    curl -sf -H 'Content-Type: application/json' -d "$body" \
-        "http://127.0.0.1:$(platform_port api-1)/api/v1/auth/token" | jq -r .accessToken \
-        || fail "signing in as admin on api-1 failed"
+    platform_request POST "http://127.0.0.1:$(platform_port api-1)/api/v1/auth/token" \
+        -H 'Content-Type: application/json' -d "$body" | jq -r .accessToken
 }
 
 # Prints the median of the numbers on standard input.

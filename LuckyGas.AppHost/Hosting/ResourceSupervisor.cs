@@ -102,7 +102,7 @@ public sealed partial class ResourceSupervisor(
                 if (state == KnownResourceStates.Running)
                 {
                     // A running resource reports again on every health change, so only a start
-                    // clears a stop request; a request made while it runs waits for its end.
+                    // clears a stop request. A request made while it runs lasts until it ends.
                     if (previous != KnownResourceStates.Running)
                     {
                         _stopRequested.TryRemove(name, out _);

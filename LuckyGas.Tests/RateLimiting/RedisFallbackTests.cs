@@ -42,7 +42,7 @@ public sealed class RedisFallbackTests(RateLimitPlatformFixture fixture, ITestOu
                 Assert.True(stopped.Success, $"Stopping {node} failed: {stopped.Message}");
             }
 
-            // The stop command returns before the process has ended; until then Redis still counts.
+            // The stop command returns before the process has ended, and until then Redis still counts.
             var notifications = Platform.App.Services.GetRequiredService<ResourceNotificationService>();
             foreach (var node in RedisNodes)
             {
@@ -133,7 +133,7 @@ public sealed class RedisFallbackTests(RateLimitPlatformFixture fixture, ITestOu
             foreach (var name in resources)
             {
                 // The overload that takes the resource follows its orchestrator instance, whose
-                // name differs from the resource's; a watch by the bare name sees no line.
+                // name differs from the resource's, so a watch by the bare name receives no line.
                 var resource = model.Resources.Single(candidate => candidate.Name == name);
                 var lines = _lines.GetOrAdd(name, _ => new ConcurrentQueue<string>());
                 _ = Task.Run(async () =>

@@ -30,7 +30,7 @@ platform_start_or_attach
 
 echo "build: the bare Kestrel baseline" >&2
 dotnet build bench/Baselines/BareKestrel --nologo --verbosity quiet >&2
-kestrel_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+kestrel_port=$(free_port)
 setsid dotnet bench/Baselines/BareKestrel/bin/Debug/net10.0/BareKestrel.dll \
     --urls "http://127.0.0.1:$kestrel_port" > "$platform_work/kestrel.log" 2>&1 &
 kestrel_pid=$!

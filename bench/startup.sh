@@ -44,8 +44,8 @@ measure() {
     start=$(date +%s.%N)
     if [[ "$state" == --baseline ]]; then
         ready="Baseline ready"
-        setsid dotnet run --project bench/Baselines/MinimalAppHost --no-build > "$log" 2>&1 &
-        platform_pid=$!
+        platform_run_apphost "$log" \
+            dotnet run --project bench/Baselines/MinimalAppHost --no-build --no-launch-profile
     else
         LUCKYGAS_STATE="$state"
         platform_launch "$state" "$log"

@@ -4,11 +4,11 @@ using LuckyGas.Tests.Infrastructure;
 namespace LuckyGas.Tests.Bench;
 
 /// <summary>
-/// Runs each script in bench/ in its smoke mode against the shared platform, so that a script
+/// Runs each script in bench/ that can attach to a platform in its smoke mode, so that a script
 /// that no longer works fails the suite rather than the next person who measures.
 /// </summary>
-[Collection(SharedPlatform.Name)]
-public sealed class BenchScriptSmokeTests(PlatformFixture fixture)
+[Collection(BenchPlatform.Name)]
+public sealed class BenchScriptSmokeTests(BenchPlatformFixture fixture)
 {
     [Theory]
     [InlineData("http.sh", @"API cached read, direct\s+\d+")]

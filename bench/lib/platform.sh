@@ -75,6 +75,24 @@ platform_new_secrets() {
     : "${platform_pepper:=$(new_secret)$(new_secret)}" "${platform_signing_key:=$(new_secret)$(new_secret)}"
 }
 
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+# Runs an AppHost in its own process group, its output going to the file $1, and sets
+# platform_pid. Further arguments are environment assignments, then the command line.
+# The launch profile is skipped, because its fixed dashboard ports would collide with a
+# platform that `./run.sh` runs on the same machine: the dashboard gets free ports instead.
+platform_run_apphost() {
+    local log="$1"
+    shift
+    setsid env ASPNETCORE_ENVIRONMENT=Development DOTNET_ENVIRONMENT=Development \
+        ASPIRE_ALLOW_UNSECURED_TRANSPORT=true \
+        "ASPNETCORE_URLS=http://127.0.0.1:$(free_port)" \
+        "ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL=http://127.0.0.1:$(free_port)" \
+        "ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL=http://127.0.0.1:$(free_port)" \
+        "$@" > "$log" 2>&1 &
+    platform_pid=$!
+}
+
 # Starts the built AppHost on the state folder $1 in its own process group, its output going to
 # the file $2, and sets platform_pid. Further arguments go to the AppHost.
 platform_launch() {
@@ -82,7 +100,7 @@ platform_launch() {
     shift 2
     platform_new_secrets
     # Parameters go through the environment, so no secret shows in the process list.
-    setsid env \
+    platform_run_apphost "$log" \
         "Parameters__postgres-password=$LUCKYGAS_POSTGRES_PASSWORD" \
         "Parameters__monitoring-password=$platform_monitoring_password" \
         "Parameters__api-key-pepper=$platform_pepper" \
@@ -92,9 +110,8 @@ platform_launch() {
         "Parameters__redis-password=$LUCKYGAS_REDIS_PASSWORD" \
         "Parameters__token-signing-key=$platform_signing_key" \
         "Parameters__admin-password=$LUCKYGAS_ADMIN_PASSWORD" \
-        dotnet run --project LuckyGas.AppHost --no-build -- "--LuckyGas:StateDirectory=$state" \
-        "${platform_bench_arguments[@]}" "$@" > "$log" 2>&1 &
-    platform_pid=$!
+        dotnet run --project LuckyGas.AppHost --no-build --no-launch-profile -- "--LuckyGas:StateDirectory=$state" \
+        "${platform_bench_arguments[@]}" "$@"
 }
 
 # Waits until the file $1 contains the line $2, or fails when the process platform_pid exits first
@@ -128,7 +145,7 @@ platform_start_or_attach() {
     LUCKYGAS_STATE="$platform_work/state"
     echo "platform: building the AppHost" >&2
     dotnet build LuckyGas.AppHost --nologo --verbosity quiet >&2
-    echo "platform: starting on $LUCKYGAS_STATE (about 30 s)" >&2
+    echo "platform: starting on $LUCKYGAS_STATE (under a minute)" >&2
     local start=$SECONDS
     platform_launch "$LUCKYGAS_STATE" "$platform_work/apphost.log" "$@"
     platform_wait_for_line "$platform_work/apphost.log" "Platform ready" 600

@@ -68,6 +68,22 @@ public sealed class EdgeTests(PlatformFixture fixture)
         Assert.Equal(HttpStatusCode.OK, probe.StatusCode);
     }
 
+    [Fact]
+    public async Task WebRedirect_KeepsEdgeAddressAndPort()
+    {
+        var cancellationToken = TestContext.Token(TimeSpan.FromSeconds(30));
+        using var client = EdgeClients.Create(Platform);
+
+        // Signed out, so the web application sends the browser to its sign-in page.
+        using var response = await client.GetAsync("/orders", cancellationToken);
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var location = response.Headers.Location!;
+        var target = location.IsAbsoluteUri ? location : new Uri(Platform.HttpsAddress(), location);
+        Assert.Equal(Platform.HttpsAddress().GetLeftPart(UriPartial.Authority), target.GetLeftPart(UriPartial.Authority));
+        Assert.StartsWith("/signin", target.AbsolutePath, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("/")]
     [InlineData("/api/v1/auth/me")]

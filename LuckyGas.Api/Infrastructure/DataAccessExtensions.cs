@@ -19,6 +19,9 @@ public static class DataAccessExtensions
     /// <summary>The connection string name of Redis, reached through the sentinels.</summary>
     public const string RedisConnectionName = "luckygas-redis";
 
+    // A query through pgBouncer answers within milliseconds, and a failover takes 2 to 3 s.
+    private static readonly TimeSpan PrimaryCheckTimeout = TimeSpan.FromSeconds(2);
+
     /// <summary>
     /// Adds <see cref="WriteDbContext"/> and <see cref="ReadDbContext"/> and the Redis multiplexer,
     /// each with a readiness check.
@@ -26,7 +29,33 @@ public static class DataAccessExtensions
     public static WebApplicationBuilder AddDataAccess(this WebApplicationBuilder builder)
     {
         builder.AddNpgsqlDbContext<WriteDbContext>(WriteConnectionName,
-            configureDbContextOptions: options => options.UseSnakeCaseNamingConvention());
+            settings => settings.DisableHealthChecks = true,
+            options => options.UseSnakeCaseNamingConvention());
+
+        // The client's own check only opens a connection, and an idle pooled connection to
+        // pgBouncer opens without a round trip, so it stays healthy while pgBouncer has no primary
+        // to send queries to. This check asks the primary, through pgBouncer, whether it accepts writes.
+        // The command runs on the context's connection without EF's retries, and pgBouncer holds a
+        // query while it has no primary, so a time limit makes the check report the gap of a
+        // failover instead of waiting it out.
+        builder.Services.AddHealthChecks().AddDbContextCheck<WriteDbContext>(nameof(WriteDbContext),
+            customTestQuery: async (database, cancellationToken) =>
+            {
+                using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                deadline.CancelAfter(PrimaryCheckTimeout);
+                var connection = database.Database.GetDbConnection();
+                await connection.OpenAsync(deadline.Token);
+                try
+                {
+                    await using var command = connection.CreateCommand();
+                    command.CommandText = "SELECT NOT pg_is_in_recovery()";
+                    return await command.ExecuteScalarAsync(deadline.Token) is true;
+                }
+                finally
+                {
+                    await connection.CloseAsync();
+                }
+            });
 
         // Reads go to the standbys whose replay lag the probe measured within the limits, so each
         // request's context takes the data source of the current routing, and its options are built

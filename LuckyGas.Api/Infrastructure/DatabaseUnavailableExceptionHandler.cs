@@ -63,11 +63,15 @@ internal sealed partial class DatabaseUnavailableExceptionHandler(
         return null;
     }
 
-    private static bool IsFailoverState(NpgsqlException exception) => exception is PostgresException
-    {
-        SqlState: PostgresErrorCodes.ReadOnlySqlTransaction or PostgresErrorCodes.AdminShutdown
-            or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow,
-    };
+    /// <summary>
+    /// Returns whether the error means the primary is gone or not yet reachable. pgBouncer reports
+    /// its own failures, such as <c>server_login_retry</c> while the old primary refuses logins, in
+    /// SQLSTATE class 08 (connection exception), which Npgsql does not count as transient.
+    /// </summary>
+    private static bool IsFailoverState(NpgsqlException exception) => exception is PostgresException postgres &&
+        (postgres.SqlState is PostgresErrorCodes.ReadOnlySqlTransaction or PostgresErrorCodes.AdminShutdown
+            or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow ||
+         postgres.SqlState.StartsWith("08", StringComparison.Ordinal));
 
     [LoggerMessage(EventId = 4410, EventName = "DatabaseUnavailable", Level = LogLevel.Warning,
         Message = "{Method} {Path} failed because PostgreSQL was unavailable; answered 503")]

@@ -67,10 +67,16 @@ public sealed class PostgresFailoverTests(ITestOutputHelper output) : IDisposabl
                 $"Fewer than five creates succeeded after the last failure at {lastFailure.TotalSeconds:F1} s.");
             Assert.DoesNotContain(writer.Failures, failure => failure.Outcome.Contains("read-only", StringComparison.OrdinalIgnoreCase));
 
+            // A create that fails during the gap is a 503 that asks for a retry, never a 500.
+            Assert.DoesNotContain(writer.Failures, failure => failure.Outcome.StartsWith("HTTP 500", StringComparison.Ordinal));
+
             // Readiness reports unhealthy during a gap that clients saw, and healthy after it. When
             // pgBouncer held every request until the new primary took over, no write failed and
             // readiness, whose database check goes through pgBouncer as well, may never have failed.
             var resumedAt = writer.Acknowledged.Where(write => write.At > faultAt).Min(write => write.At);
+            output.WriteLine("readiness around the gap: " + string.Join(", ", readiness
+                .Where(probe => probe.At > faultAt - TimeSpan.FromSeconds(1) && probe.At < resumedAt + TimeSpan.FromSeconds(2))
+                .Select(probe => $"{probe.At.TotalSeconds:F2} s {probe.Status}")));
             if (writer.Failures.Any(failure => failure.At > faultAt && failure.At < resumedAt))
             {
                 Assert.Contains(readiness, probe => probe.At > faultAt && probe.At < resumedAt + TimeSpan.FromSeconds(2) && probe.Status != 200);
@@ -128,15 +134,17 @@ public sealed class PostgresFailoverTests(ITestOutputHelper output) : IDisposabl
     {
         while (!stop.IsCancellationRequested)
         {
+            // Each probe counts at the moment it was sent, since a check may wait on pgBouncer.
+            var sentAt = clock.Now;
             try
             {
                 using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
                 using var response = await health.GetAsync("/health", timeout.Token);
-                readiness.Enqueue((clock.Now, (int)response.StatusCode));
+                readiness.Enqueue((sentAt, (int)response.StatusCode));
             }
             catch (Exception exception) when (exception is HttpRequestException or OperationCanceledException)
             {
-                readiness.Enqueue((clock.Now, 0));
+                readiness.Enqueue((sentAt, 0));
             }
 
             await Task.Delay(TimeSpan.FromMilliseconds(200), CancellationToken.None);

@@ -11,7 +11,7 @@ public sealed class Validation
     /// <summary>Whether no field is invalid.</summary>
     public bool IsValid => _errors.Count == 0;
 
-    /// <summary>Records that <paramref name="field"/> is invalid, with what is expected.</summary>
+    /// <summary>Records that <paramref name="field"/> is invalid, with what is expected, once per message.</summary>
     public Validation Add(string field, string message)
     {
         if (!_errors.TryGetValue(field, out var messages))
@@ -20,7 +20,11 @@ public sealed class Validation
             _errors[field] = messages;
         }
 
-        messages.Add(message);
+        if (!messages.Contains(message, StringComparer.Ordinal))
+        {
+            messages.Add(message);
+        }
+
         return this;
     }
 

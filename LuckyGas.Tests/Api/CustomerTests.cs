@@ -1,6 +1,7 @@
 using System.Net;
 using Aspire.Hosting.Testing;
 using System.Net.Http.Json;
+using System.Text.Json;
 using LuckyGas.Tests.Infrastructure;
 
 namespace LuckyGas.Tests.Api;
@@ -50,6 +51,36 @@ public sealed class CustomerTests(PlatformFixture fixture)
         var problem = await ApiClients.ReadProblemAsync(response, cancellationToken);
         Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _),
             $"The problem should name '{field}': {problem}");
+    }
+
+    [Fact]
+    public async Task Create_HugeSizeList_ReturnsOneShortMessage()
+    {
+        var cancellationToken = TestContext.Token(TimeSpan.FromMinutes(1));
+        using var client = await ApiClients.AdminAsync(fixture.Platform, "api-1", cancellationToken);
+        var body = ApiClients.ValidCustomer();
+        body["cylinderSizes"] = Enumerable.Range(1, 20_000).ToArray();
+
+        using var response = await client.PostAsJsonAsync("/api/v1/customers", body, cancellationToken);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var text = await response.Content.ReadAsStringAsync(cancellationToken);
+        Assert.True(text.Length < 2_000, $"The 400 body is {text.Length} characters long.");
+        var errors = JsonDocument.Parse(text).RootElement.GetProperty("errors");
+        Assert.Single(errors.GetProperty("cylinderSizes").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task Search_LongerThanAnyName_Returns400()
+    {
+        var cancellationToken = TestContext.Token(TimeSpan.FromMinutes(1));
+        using var client = await ApiClients.AdminAsync(fixture.Platform, "api-1", cancellationToken);
+
+        using var response = await client.GetAsync($"/api/v1/customers?search={new string('a', 101)}", cancellationToken);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var errors = (await ApiClients.ReadProblemAsync(response, cancellationToken)).GetProperty("errors");
+        Assert.True(errors.TryGetProperty("search", out _), errors.ToString());
     }
 
     [Fact]

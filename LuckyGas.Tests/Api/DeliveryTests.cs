@@ -8,6 +8,45 @@ namespace LuckyGas.Tests.Api;
 [Collection(SharedPlatform.Name)]
 public sealed class DeliveryTests(PlatformFixture fixture)
 {
+    [Theory]
+    [InlineData("{}", "orderId")]
+    [InlineData("{}", "driverId")]
+    [InlineData("{\"orderId\":1}", "driverId")]
+    public async Task Assign_MissingId_Returns400NamingField(string body, string field)
+    {
+        var cancellationToken = TestContext.Token(TimeSpan.FromMinutes(1));
+        using var client = await ApiClients.AdminAsync(fixture.Platform, "api-1", cancellationToken);
+
+        using var response = await client.PostAsync("/api/v1/deliveries",
+            new StringContent(body, System.Text.Encoding.UTF8, "application/json"), cancellationToken);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var errors = (await ApiClients.ReadProblemAsync(response, cancellationToken)).GetProperty("errors");
+        Assert.True(errors.TryGetProperty(field, out _), errors.ToString());
+    }
+
+    [Fact]
+    public async Task DriverList_PagesThroughEveryDriver()
+    {
+        var cancellationToken = TestContext.Token(TimeSpan.FromMinutes(1));
+        using var client = await ApiClients.AdminAsync(fixture.Platform, "api-1", cancellationToken);
+        await CreateDriverAsync(client, cancellationToken);
+        await CreateDriverAsync(client, cancellationToken);
+
+        var all = await client.GetFromJsonAsync<JsonElement>("/api/v1/drivers", ApiClients.Json, cancellationToken);
+        var total = all.GetProperty("total").GetInt32();
+        var ids = new HashSet<long>();
+        for (var page = 1; page <= total; page++)
+        {
+            var one = await client.GetFromJsonAsync<JsonElement>($"/api/v1/drivers?page={page}&pageSize=1", ApiClients.Json, cancellationToken);
+            Assert.Equal(total, one.GetProperty("total").GetInt32());
+            ids.Add(Assert.Single(one.GetProperty("items").EnumerateArray()).GetProperty("id").GetInt64());
+        }
+
+        Assert.True(total >= 2, $"total is {total}");
+        Assert.Equal(total, ids.Count);
+    }
+
     [Fact]
     public async Task AssignDepartCompleteRate_MovesOrderToDelivered()
     {

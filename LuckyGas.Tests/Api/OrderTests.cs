@@ -84,6 +84,22 @@ public sealed class OrderTests(PlatformFixture fixture)
     }
 
     [Fact]
+    public async Task Create_EmptyIdempotencyKey_Returns400()
+    {
+        var cancellationToken = TestContext.Token(TimeSpan.FromMinutes(1));
+        using var client = await ApiClients.AdminAsync(fixture.Platform, "api-1", cancellationToken);
+        var customerId = await ApiClients.CreateCustomerAsync(client, cancellationToken);
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/orders") { Content = JsonContent.Create(OrderBody(customerId)) };
+        request.Headers.TryAddWithoutValidation("Idempotency-Key", "");
+        using var response = await client.SendAsync(request, cancellationToken);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var errors = (await ApiClients.ReadProblemAsync(response, cancellationToken)).GetProperty("errors");
+        Assert.True(errors.TryGetProperty("Idempotency-Key", out _), errors.ToString());
+    }
+
+    [Fact]
     public async Task Create_ThenGetOnOtherInstance_ReturnsOrder()
     {
         var cancellationToken = TestContext.Token(TimeSpan.FromMinutes(1));

@@ -63,6 +63,24 @@ public sealed class ApiKeyEndpointTests(PlatformFixture fixture, ITestOutputHelp
     }
 
     [Fact]
+    public async Task ValidKey_WithBadBearerToken_Returns401()
+    {
+        var cancellationToken = TestContext.Token(TimeSpan.FromMinutes(1));
+        using var admin = await ApiClients.AdminAsync(Platform, "api-1", cancellationToken);
+        var key = await ApiKeyClients.CreateAsync(admin, "Basic", ["read"], cancellationToken);
+        using var client = ApiKeyClients.KeyClient(Platform, "api-1", key.Secret);
+        using var alone = await client.GetAsync("/api/v1/customers?pageSize=1", cancellationToken);
+        Assert.Equal(HttpStatusCode.OK, alone.StatusCode);
+
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "not-a-token");
+        using var both = await client.GetAsync("/api/v1/customers?pageSize=1", cancellationToken);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, both.StatusCode);
+        var problem = await ApiClients.ReadProblemAsync(both, cancellationToken);
+        Assert.Contains("not both", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Create_InvalidFields_NamesEachField()
     {
         var cancellationToken = TestContext.Token(TimeSpan.FromMinutes(1));

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
 
 namespace LuckyGas.Api.Features.ApiKeys;
 
@@ -63,6 +64,24 @@ public static class ApiKeyExtensions
             if (!context.Request.Headers.ContainsKey(ApiKeyAuthenticationHandler.HeaderName))
             {
                 await next(context);
+                return;
+            }
+
+            // With both credentials, one would be ignored unchecked, so a wrong bearer token
+            // beside a valid key would pass. Such a request is rejected instead.
+            if (context.Request.Headers.ContainsKey(HeaderNames.Authorization))
+            {
+                context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                await context.RequestServices.GetRequiredService<IProblemDetailsService>().TryWriteAsync(new ProblemDetailsContext
+                {
+                    HttpContext = context,
+                    ProblemDetails =
+                    {
+                        Status = StatusCodes.Status401Unauthorized,
+                        Title = "Authentication required.",
+                        Detail = $"Send either {ApiKeyAuthenticationHandler.HeaderName} or an Authorization bearer token, not both.",
+                    },
+                });
                 return;
             }
 

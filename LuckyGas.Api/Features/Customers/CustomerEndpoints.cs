@@ -12,6 +12,9 @@ namespace LuckyGas.Api.Features.Customers;
 /// <summary>The <c>/api/v1/customers</c> endpoints.</summary>
 public static class CustomerEndpoints
 {
+    // A name is at most 100 characters, so a longer search text cannot match one.
+    private const int MaxSearchLength = CustomerValidation.MaxNameLength;
+
     /// <summary>Maps the customer endpoints.</summary>
     public static RouteGroupBuilder MapCustomerEndpoints(this IEndpointRouteBuilder app)
     {
@@ -95,7 +98,9 @@ public static class CustomerEndpoints
     private static async Task<IResult> ListAsync(
         [AsParameters] CustomerListQuery query, ConsistentReads reads, CancellationToken cancellationToken)
     {
-        var validation = Paging.Validate(query.Page, query.PageSize);
+        var validation = Paging.Validate(query.Page, query.PageSize)
+            .Require(query.Search is null || query.Search.Length <= MaxSearchLength,
+                "search", $"search must be at most {MaxSearchLength} characters: part of a name or phone number.");
         if (!validation.IsValid)
         {
             return validation.ToProblem();

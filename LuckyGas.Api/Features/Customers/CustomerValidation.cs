@@ -39,6 +39,15 @@ public static class CustomerValidation
         var sizes = request.CylinderSizes ?? [];
         validation.Require(sizes.Length > 0, "cylinderSizes",
             $"cylinderSizes must list at least one size in kilograms: {CylinderSizes.AllowedKilogramsText}.");
+        if (sizes.Length > CylinderSizes.All.Count)
+        {
+            // One message, however long the list: an error per element would make the response
+            // to a large body many times its size.
+            validation.Add("cylinderSizes",
+                $"cylinderSizes may list at most {CylinderSizes.All.Count} sizes, each once: {CylinderSizes.AllowedKilogramsText}.");
+            sizes = [];
+        }
+
         foreach (var size in sizes)
         {
             if (!CylinderSizes.TryFromKilograms(size, out _, out var sizeError))

@@ -5,7 +5,7 @@ namespace LuckyGas.Api.Features.Deliveries;
 /// <summary>The assignment of an order to a driver.</summary>
 /// <param name="OrderId">A pending order.</param>
 /// <param name="DriverId">An active driver.</param>
-public sealed record AssignDeliveryRequest(long OrderId, long DriverId);
+public sealed record AssignDeliveryRequest(long? OrderId, long? DriverId);
 
 /// <summary>The customer's rating of a delivery.</summary>
 /// <param name="Rating">From 1 (poor) to 5 (excellent).</param>

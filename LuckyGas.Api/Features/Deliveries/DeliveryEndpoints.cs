@@ -28,9 +28,20 @@ public static class DeliveryEndpoints
         return deliveries;
     }
 
-    private static Task<IResult> AssignAsync(
-        AssignDeliveryRequest request, HttpContext context, DeliveryService deliveries, CancellationToken cancellationToken) =>
-        RunAsync(context, deliveries, token => deliveries.AssignAsync(request, token), created: true, cancellationToken);
+    private static async Task<IResult> AssignAsync(
+        AssignDeliveryRequest request, HttpContext context, DeliveryService deliveries, CancellationToken cancellationToken)
+    {
+        var validation = new Validation()
+            .Require(request.OrderId is > 0, "orderId", "orderId is required: the id of a pending order.")
+            .Require(request.DriverId is > 0, "driverId", "driverId is required: the id of an active driver.");
+        if (!validation.IsValid)
+        {
+            return validation.ToProblem();
+        }
+
+        return await RunAsync(context, deliveries,
+            token => deliveries.AssignAsync(request.OrderId!.Value, request.DriverId!.Value, token), created: true, cancellationToken);
+    }
 
     private static Task<IResult> DepartAsync(long id, HttpContext context, DeliveryService deliveries, CancellationToken cancellationToken) =>
         RunAsync(context, deliveries, token => deliveries.DepartAsync(id, DriverUserName(context.User), token), created: false, cancellationToken);

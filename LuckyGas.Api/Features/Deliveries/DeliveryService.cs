@@ -22,17 +22,17 @@ public sealed partial class DeliveryService(
     WriteDbContext database, BusinessMetrics metrics, TimeProvider clock, ILogger<DeliveryService> logger)
 {
     /// <summary>Assigns a pending order to an active driver, which schedules the order.</summary>
-    public async Task<Delivery> AssignAsync(AssignDeliveryRequest request, CancellationToken cancellationToken)
+    public async Task<Delivery> AssignAsync(long orderId, long driverId, CancellationToken cancellationToken)
     {
         var assigned = await InTransactionAsync(async token =>
         {
             // The row lock makes a cancel or a second assignment of the same order wait its turn.
-            var order = await OrderService.LockOrderAsync(database, request.OrderId, token)
+            var order = await OrderService.LockOrderAsync(database, orderId, token)
                 ?? throw new DeliveryConflictException(StatusCodes.Status404NotFound,
-                    "The order was not found.", $"No order has id {request.OrderId}.");
-            var driver = await database.Drivers.SingleOrDefaultAsync(item => item.Id == request.DriverId, token)
+                    "The order was not found.", $"No order has id {orderId}.");
+            var driver = await database.Drivers.SingleOrDefaultAsync(item => item.Id == driverId, token)
                 ?? throw new DeliveryConflictException(StatusCodes.Status404NotFound,
-                    "The driver was not found.", $"No driver has id {request.DriverId}.");
+                    "The driver was not found.", $"No driver has id {driverId}.");
             if (!driver.Active)
             {
                 throw new DeliveryConflictException(StatusCodes.Status409Conflict,

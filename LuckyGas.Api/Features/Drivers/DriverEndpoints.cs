@@ -91,9 +91,15 @@ public static class DriverEndpoints
         return driver is null ? NotFound(id) : TypedResults.Ok(DriverResponse.From(driver));
     }
 
-    private static async Task<Ok<PageResponse<DriverResponse>>> ListAsync(
-        bool? active, ConsistentReads reads, CancellationToken cancellationToken)
+    private static async Task<IResult> ListAsync(
+        bool? active, int? page, int? pageSize, ConsistentReads reads, CancellationToken cancellationToken)
     {
+        var validation = Paging.Validate(page, pageSize);
+        if (!validation.IsValid)
+        {
+            return validation.ToProblem();
+        }
+
         var database = await reads.GetAsync(cancellationToken);
         var drivers = database.Drivers.AsNoTracking();
         if (active is { } isActive)
@@ -101,9 +107,14 @@ public static class DriverEndpoints
             drivers = drivers.Where(driver => driver.Active == isActive);
         }
 
-        // A depot has tens of drivers, so the list is one page.
-        var items = await drivers.OrderBy(driver => driver.Name).Take(Paging.MaxPageSize).ToListAsync(cancellationToken);
-        return TypedResults.Ok(new PageResponse<DriverResponse>([.. items.Select(DriverResponse.From)], 1, Paging.MaxPageSize, items.Count));
+        // A depot has tens of drivers, so the default page contains them all.
+        var pageNumber = page ?? 1;
+        var size = pageSize ?? Paging.MaxPageSize;
+        var total = await drivers.CountAsync(cancellationToken);
+        var items = await drivers.OrderBy(driver => driver.Name).ThenBy(driver => driver.Id)
+            .Skip((pageNumber - 1) * size).Take(size)
+            .ToListAsync(cancellationToken);
+        return TypedResults.Ok(new PageResponse<DriverResponse>([.. items.Select(DriverResponse.From)], pageNumber, size, total));
     }
 
     private static Validation Apply(DriverRequest request, Driver driver)

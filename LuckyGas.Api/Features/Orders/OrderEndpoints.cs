@@ -44,7 +44,10 @@ public static class OrderEndpoints
                 .ToProblem();
         }
 
-        if (idempotencyKey is not null && (idempotencyKey.Length is 0 or > MaxIdempotencyKeyLength))
+        // An empty header binds as null, so the header itself is checked: an empty key would
+        // otherwise create the order without idempotency.
+        var keySent = context.Request.Headers.ContainsKey("Idempotency-Key");
+        if (keySent && (string.IsNullOrEmpty(idempotencyKey) || idempotencyKey.Length > MaxIdempotencyKeyLength))
         {
             return new Validation()
                 .Add("Idempotency-Key", $"the Idempotency-Key header must be 1 to {MaxIdempotencyKeyLength} characters, such as a UUID.")

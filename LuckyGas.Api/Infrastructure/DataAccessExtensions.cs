@@ -19,7 +19,7 @@ public static class DataAccessExtensions
     /// <summary>The connection string name of Redis, reached through the sentinels.</summary>
     public const string RedisConnectionName = "luckygas-redis";
 
-    // A query through pgBouncer answers within milliseconds, and a failover takes 2 to 3 s.
+    // A query through pgBouncer returns within milliseconds, and a failover takes 2 to 3 s.
     private static readonly TimeSpan PrimaryCheckTimeout = TimeSpan.FromSeconds(2);
 
     /// <summary>
@@ -34,7 +34,7 @@ public static class DataAccessExtensions
 
         // The client's own check only opens a connection, and an idle pooled connection to
         // pgBouncer opens without a round trip, so it stays healthy while pgBouncer has no primary
-        // to send queries to. This check asks the primary, through pgBouncer, whether it accepts writes.
+        // to send queries to. This check queries the primary, through pgBouncer, for whether it accepts writes.
         // The command runs on the context's connection without EF's retries, and pgBouncer holds a
         // query while it has no primary, so a time limit makes the check report the gap of a
         // failover instead of waiting it out.

@@ -93,9 +93,11 @@ public static class CustomerEndpoints
     }
 
     private static async Task<IResult> ListAsync(
-        [AsParameters] CustomerListQuery query, ConsistentReads reads, CancellationToken cancellationToken)
+        [AsParameters] CustomerListQuery query, HttpRequest request, ConsistentReads reads,
+        CancellationToken cancellationToken)
     {
-        var validation = Paging.Validate(query.Page, query.PageSize);
+        var validation = Paging.Validate(query.Page, query.PageSize)
+            .RequireEnumName<CustomerKind>("kind", request.Query["kind"]);
         if (!validation.IsValid)
         {
             return validation.ToProblem();

@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
@@ -32,15 +33,18 @@ internal sealed partial class BindFailureProblems(IOptions<JsonOptions> jsonOpti
             return UnsupportedMediaType();
         }
 
+        // The exception handler middleware clears the endpoint before handlers run, but
+        // IExceptionHandlerFeature keeps a copy of it.
+        var endpoint = context.Features.Get<IExceptionHandlerFeature>()?.Endpoint ?? context.GetEndpoint();
         if (exception.InnerException is JsonException json)
         {
-            return FromJson(context, json);
+            return FromJson(endpoint, json);
         }
 
         if (FailedParameter().Match(exception.Message) is { Success: true } failed)
         {
             var field = JsonNamingPolicy.CamelCase.ConvertName(failed.Groups["name"].Value);
-            var type = FindParameterType(context, failed.Groups["name"].Value);
+            var type = FindParameterType(endpoint, failed.Groups["name"].Value);
             return Fields(field, DescribeQueryValue(field, type));
         }
 
@@ -71,7 +75,7 @@ internal sealed partial class BindFailureProblems(IOptions<JsonOptions> jsonOpti
         Detail = "Send the body as JSON with the header Content-Type: application/json.",
     };
 
-    private ProblemDetails FromJson(HttpContext context, JsonException json)
+    private ProblemDetails FromJson(Endpoint? endpoint, JsonException json)
     {
         var path = json.Path ?? "$";
         var field = path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path.TrimStart('$');
@@ -94,7 +98,7 @@ internal sealed partial class BindFailureProblems(IOptions<JsonOptions> jsonOpti
 
         if (message.StartsWith("The JSON value could not be converted", StringComparison.Ordinal))
         {
-            var bodyType = context.GetEndpoint()?.Metadata.GetMetadata<IAcceptsMetadata>()?.RequestType;
+            var bodyType = endpoint?.Metadata.GetMetadata<IAcceptsMetadata>()?.RequestType;
             var type = bodyType is null ? null : FindMemberType(bodyType, path);
             return field.Length == 0
                 ? Plain("The request body has the wrong type.", $"The request body {DescribeJsonValue(type)}")
@@ -177,19 +181,21 @@ internal sealed partial class BindFailureProblems(IOptions<JsonOptions> jsonOpti
         _ => null,
     };
 
-    // A parameter may be a handler argument or a property of an [AsParameters] argument.
-    private static Type? FindParameterType(HttpContext context, string name)
+    // A parameter may be a handler argument or a property of an [AsParameters] argument. Minimal
+    // API endpoints carry the handler's MethodInfo in their metadata.
+    private static Type? FindParameterType(Endpoint? endpoint, string name)
     {
-        var parameters = context.GetEndpoint()?.Metadata.GetOrderedMetadata<IParameterBindingMetadata>() ?? [];
+        var parameters = endpoint?.Metadata.GetMetadata<MethodInfo>()?.GetParameters()
+            ?? [.. (endpoint?.Metadata.GetOrderedMetadata<IParameterBindingMetadata>() ?? []).Select(binding => binding.ParameterInfo)];
         var direct = parameters.FirstOrDefault(parameter => string.Equals(parameter.Name, name, StringComparison.OrdinalIgnoreCase));
         if (direct is not null)
         {
-            return direct.ParameterInfo.ParameterType;
+            return direct.ParameterType;
         }
 
         return parameters
-            .Where(parameter => parameter.ParameterInfo.IsDefined(typeof(AsParametersAttribute)))
-            .SelectMany(parameter => parameter.ParameterInfo.ParameterType.GetProperties())
+            .Where(parameter => parameter.IsDefined(typeof(AsParametersAttribute)))
+            .SelectMany(parameter => parameter.ParameterType.GetProperties())
             .FirstOrDefault(property => string.Equals(property.Name, name, StringComparison.OrdinalIgnoreCase))
             ?.PropertyType;
     }

@@ -1,14 +1,15 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 
 namespace LuckyGas.Api.Infrastructure;
 
 /// <summary>
-/// Turns a request the framework could not bind (malformed JSON, a value of the wrong type, a
-/// query value that does not parse) into a 400 problem that names the field, instead of a 500.
+/// Turns a request the framework could not bind into a problem that names the field, instead of a
+/// 500. The causes are malformed JSON, an unknown or repeated member, a value of the wrong type, a
+/// query value that does not parse and a missing body. A body that is not JSON gets a 415 problem.
 /// </summary>
 internal sealed partial class BadRequestExceptionHandler(
-    IProblemDetailsService problems, ILogger<BadRequestExceptionHandler> logger) : IExceptionHandler
+    IProblemDetailsService problems, BindFailureProblems bindFailures, ILogger<BadRequestExceptionHandler> logger)
+    : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
@@ -17,24 +18,18 @@ internal sealed partial class BadRequestExceptionHandler(
             return false;
         }
 
-        // System.Text.Json's message names the JSON path, such as "$.customerId"; the
-        // framework's own message names the parameter. Neither contains server internals.
-        var detail = badRequest.InnerException is JsonException json
-            ? $"The request body is not valid: {json.Message}"
-            : badRequest.Message;
-        LogRejected(logger, context.Request.Method, context.Request.Path.Value, detail);
+        var problem = bindFailures.Create(context, badRequest);
+        var reason = problem is HttpValidationProblemDetails validation
+            ? string.Join(" ", validation.Errors.SelectMany(pair => pair.Value))
+            : problem.Detail ?? "";
+        LogRejected(logger, context.Request.Method, context.Request.Path.Value, reason);
 
-        context.Response.StatusCode = StatusCodes.Status400BadRequest;
+        context.Response.StatusCode = problem.Status ?? StatusCodes.Status400BadRequest;
         return await problems.TryWriteAsync(new ProblemDetailsContext
         {
             HttpContext = context,
             Exception = exception,
-            ProblemDetails =
-            {
-                Status = StatusCodes.Status400BadRequest,
-                Title = "The request could not be read.",
-                Detail = detail + " Send JSON that matches the documented request (see /openapi/v1.json).",
-            },
+            ProblemDetails = problem,
         });
     }
 

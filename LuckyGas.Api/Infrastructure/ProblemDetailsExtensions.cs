@@ -7,8 +7,9 @@ namespace LuckyGas.Api.Infrastructure;
 public static class ProblemDetailsExtensions
 {
     /// <summary>
-    /// Adds problem details for errors (with the serving instance and the trace id), and JSON
-    /// options that write enums by name.
+    /// Adds problem details for errors (with the serving instance and the trace id), and strict
+    /// JSON options: enums by name, numbers as JSON numbers, times with an offset, and no unknown
+    /// or repeated members.
     /// </summary>
     public static WebApplicationBuilder AddApiProblemDetails(this WebApplicationBuilder builder)
     {
@@ -16,6 +17,15 @@ public static class ProblemDetailsExtensions
         {
             context.ProblemDetails.Instance ??= context.HttpContext.Request.Path;
             context.ProblemDetails.Extensions["traceId"] = context.HttpContext.TraceIdentifier;
+
+            // A 415 that the framework sets without throwing arrives here as a bare status code.
+            if (context.ProblemDetails.Status == StatusCodes.Status415UnsupportedMediaType
+                && context.ProblemDetails.Detail is null)
+            {
+                var unsupported = BindFailureProblems.UnsupportedMediaType();
+                context.ProblemDetails.Title = unsupported.Title;
+                context.ProblemDetails.Detail = unsupported.Detail;
+            }
         });
 
         builder.Services.Configure<JsonOptions>(options =>
@@ -23,11 +33,21 @@ public static class ProblemDetailsExtensions
             // Enums by name only: a number such as 99 would otherwise bind to an undefined value.
             options.SerializerOptions.Converters.Add(new JsonStringEnumConverter(allowIntegerValues: false));
             options.SerializerOptions.Converters.Add(new StrictStringConverter());
+            options.SerializerOptions.Converters.Add(new StrictDateTimeOffsetConverter());
+
+            // A misspelt member such as "expires" for "expiresAt" would otherwise be dropped
+            // silently, and a repeated one would let the last value win.
+            options.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+            options.SerializerOptions.AllowDuplicateProperties = false;
+
+            // The web defaults also read numbers from strings such as "5".
+            options.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
         });
 
         // Binding failures become 400 problems in every environment; by default only Development
         // throws them, and the exception handler would return 500.
         builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        builder.Services.AddSingleton<BindFailureProblems>();
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
         builder.Services.AddExceptionHandler<DatabaseUnavailableExceptionHandler>();
 

@@ -14,7 +14,7 @@ internal sealed class StrictStringConverter : JsonConverter<string>
         var value = reader.GetString();
         if (value is not null && value.Any(IsForbidden))
         {
-            throw new JsonException("Strings must not contain control characters such as NUL (U+0000).");
+            throw new JsonValueException("must not contain control characters such as NUL (U+0000).");
         }
 
         return value;

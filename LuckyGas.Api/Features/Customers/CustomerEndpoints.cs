@@ -96,11 +96,13 @@ public static class CustomerEndpoints
     }
 
     private static async Task<IResult> ListAsync(
-        [AsParameters] CustomerListQuery query, ConsistentReads reads, CancellationToken cancellationToken)
+        [AsParameters] CustomerListQuery query, HttpRequest request, ConsistentReads reads,
+        CancellationToken cancellationToken)
     {
         var validation = Paging.Validate(query.Page, query.PageSize)
             .Require(query.Search is null || query.Search.Length <= MaxSearchLength,
-                "search", $"search must be at most {MaxSearchLength} characters: part of a name or phone number.");
+                "search", $"search must be at most {MaxSearchLength} characters: part of a name or phone number.")
+            .RequireEnumName<CustomerKind>("kind", request.Query["kind"]);
         if (!validation.IsValid)
         {
             return validation.ToProblem();

@@ -67,9 +67,10 @@ public static class DeliveryEndpoints
 
     private static async Task<IResult> ListAsync(
         long? driverId, OrderStatus? status, int? page, int? pageSize, ClaimsPrincipal user,
-        ConsistentReads reads, CancellationToken cancellationToken)
+        HttpRequest request, ConsistentReads reads, CancellationToken cancellationToken)
     {
-        var validation = Paging.Validate(page, pageSize);
+        var validation = Paging.Validate(page, pageSize)
+            .RequireEnumName<OrderStatus>("status", request.Query["status"]);
         if (!validation.IsValid)
         {
             return validation.ToProblem();

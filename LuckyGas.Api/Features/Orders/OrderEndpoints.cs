@@ -85,9 +85,11 @@ public static class OrderEndpoints
     }
 
     private static async Task<IResult> ListAsync(
-        [AsParameters] OrderListQuery query, ConsistentReads reads, CancellationToken cancellationToken)
+        [AsParameters] OrderListQuery query, HttpRequest request, ConsistentReads reads,
+        CancellationToken cancellationToken)
     {
-        var validation = query.Validate();
+        var validation = query.Validate()
+            .RequireEnumName<OrderStatus>("status", request.Query["status"]);
         if (!validation.IsValid)
         {
             return validation.ToProblem();

@@ -28,6 +28,19 @@ public static class ApiClients
         return client;
     }
 
+    /// <summary>
+    /// Asserts that <paramref name="response"/> is a 400 validation problem whose <c>errors</c>
+    /// name <paramref name="field"/>, and returns the <c>errors</c> object.
+    /// </summary>
+    public static async Task<JsonElement> AssertInvalidFieldAsync(
+        HttpResponseMessage response, string field, CancellationToken cancellationToken)
+    {
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, response.StatusCode);
+        var errors = (await ReadProblemAsync(response, cancellationToken)).GetProperty("errors");
+        Assert.True(errors.TryGetProperty(field, out _), errors.ToString());
+        return errors;
+    }
+
     /// <summary>Creates a valid customer and returns its id.</summary>
     public static async Task<long> CreateCustomerAsync(HttpClient client, CancellationToken cancellationToken)
     {

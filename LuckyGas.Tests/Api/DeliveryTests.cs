@@ -20,9 +20,7 @@ public sealed class DeliveryTests(PlatformFixture fixture)
         using var response = await client.PostAsync("/api/v1/deliveries",
             new StringContent(body, System.Text.Encoding.UTF8, "application/json"), cancellationToken);
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        var errors = (await ApiClients.ReadProblemAsync(response, cancellationToken)).GetProperty("errors");
-        Assert.True(errors.TryGetProperty(field, out _), errors.ToString());
+        await ApiClients.AssertInvalidFieldAsync(response, field, cancellationToken);
     }
 
     [Fact]
@@ -75,9 +73,7 @@ public sealed class DeliveryTests(PlatformFixture fixture)
         Assert.NotEqual(JsonValueKind.Null, done.GetProperty("deliveredAt").ValueKind);
 
         using var invalid = await client.PostAsJsonAsync($"/api/v1/deliveries/{deliveryId}/rating", new { rating = 6 }, cancellationToken);
-        Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
-        var errors = (await ApiClients.ReadProblemAsync(invalid, cancellationToken)).GetProperty("errors");
-        Assert.True(errors.TryGetProperty("rating", out _), errors.ToString());
+        await ApiClients.AssertInvalidFieldAsync(invalid, "rating", cancellationToken);
 
         using var rated = await client.PostAsJsonAsync(
             $"/api/v1/deliveries/{deliveryId}/rating", new { rating = 5, comment = "司機很準時" }, cancellationToken);
@@ -125,9 +121,7 @@ public sealed class DeliveryTests(PlatformFixture fixture)
 
         using var response = await client.PostAsJsonAsync("/api/v1/drivers", new { name = "王大明", phone = "02-2345-6789" }, cancellationToken);
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        var errors = (await ApiClients.ReadProblemAsync(response, cancellationToken)).GetProperty("errors");
-        Assert.True(errors.TryGetProperty("phone", out _), errors.ToString());
+        await ApiClients.AssertInvalidFieldAsync(response, "phone", cancellationToken);
     }
 
     private static async Task<long> CreateDriverAsync(HttpClient client, CancellationToken cancellationToken)

@@ -86,9 +86,7 @@ public sealed class BusinessMetricsTests(MonitoringPlatformFixture fixture)
 
         using var response = await client.GetAsync("/api/v1/metrics/business?period=year", cancellationToken);
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        var errors = (await ApiClients.ReadProblemAsync(response, cancellationToken)).GetProperty("errors");
-        Assert.True(errors.TryGetProperty("period", out _), errors.ToString());
+        await ApiClients.AssertInvalidFieldAsync(response, "period", cancellationToken);
     }
 
     [Fact]

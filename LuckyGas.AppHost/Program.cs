@@ -71,6 +71,14 @@ var web = builder.AddInstances<Projects.LuckyGas_Web>("web", instances: 2, ports
         .WaitFor(pgbouncer)
         .WaitFor(api[0]));
 
+// On a new state folder the key ring is empty. Instances that started together would each
+// create a key, and a cookie signed with one would be unknown to the others until their key
+// ring refresh, so the later instances wait for the first, which creates the key at start.
+foreach (var instance in web.Skip(1))
+{
+    instance.WaitFor(web[0]);
+}
+
 // Backups: dumped from a standby, encrypted, uploaded to S3 and restored on pg-verify to verify;
 // every outcome goes to a Slack-compatible webhook when its URL is set.
 var slackWebhookUrl = builder.AddOptionalSecret("slack-webhook-url");

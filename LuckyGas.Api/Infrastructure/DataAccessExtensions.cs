@@ -19,8 +19,9 @@ public static class DataAccessExtensions
     /// <summary>The connection string name of Redis, reached through the sentinels.</summary>
     public const string RedisConnectionName = "luckygas-redis";
 
-    // A query through pgBouncer returns within milliseconds, and a failover takes 2 to 3 s.
-    private static readonly TimeSpan PrimaryCheckTimeout = TimeSpan.FromSeconds(2);
+    // A query through pgBouncer returns within milliseconds, and a failover takes 2 to 3 s, so a
+    // query that pgBouncer holds for a second is waiting for a primary.
+    private static readonly TimeSpan PrimaryCheckTimeout = TimeSpan.FromSeconds(1);
 
     /// <summary>
     /// Adds <see cref="WriteDbContext"/> and <see cref="ReadDbContext"/> and the Redis multiplexer,

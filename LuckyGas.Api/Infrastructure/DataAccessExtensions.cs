@@ -33,12 +33,10 @@ public static class DataAccessExtensions
             settings => settings.DisableHealthChecks = true,
             options => options.UseSnakeCaseNamingConvention());
 
-        // The client's own check only opens a connection, and an idle pooled connection to
-        // pgBouncer opens without a round trip, so it stays healthy while pgBouncer has no primary
-        // to send queries to. This check queries the primary, through pgBouncer, for whether it accepts writes.
-        // The command runs on the context's connection without EF's retries, and pgBouncer holds a
-        // query while it has no primary, so a time limit makes the check report the gap of a
-        // failover instead of waiting it out.
+        // The client's own check only opens a pooled connection, which needs no round trip to
+        // pgBouncer, so it stays healthy while pgBouncer has no primary. This check queries the
+        // primary for whether it accepts writes, without EF's retries and within a time limit,
+        // because pgBouncer keeps a query waiting while it has no primary.
         builder.Services.AddHealthChecks().AddDbContextCheck<WriteDbContext>(nameof(WriteDbContext),
             customTestQuery: async (database, cancellationToken) =>
             {

@@ -36,9 +36,9 @@ public sealed class DeliveryTests(PlatformFixture fixture)
         var ids = new HashSet<long>();
         for (var page = 1; page <= total; page++)
         {
-            var one = await client.GetFromJsonAsync<JsonElement>($"/api/v1/drivers?page={page}&pageSize=1", ApiClients.Json, cancellationToken);
-            Assert.Equal(total, one.GetProperty("total").GetInt32());
-            ids.Add(Assert.Single(one.GetProperty("items").EnumerateArray()).GetProperty("id").GetInt64());
+            var single = await client.GetFromJsonAsync<JsonElement>($"/api/v1/drivers?page={page}&pageSize=1", ApiClients.Json, cancellationToken);
+            Assert.Equal(total, single.GetProperty("total").GetInt32());
+            ids.Add(Assert.Single(single.GetProperty("items").EnumerateArray()).GetProperty("id").GetInt64());
         }
 
         Assert.True(total >= 2, $"total is {total}");

@@ -67,7 +67,7 @@ public sealed class PostgresFailoverTests(ITestOutputHelper output) : IDisposabl
                 $"Fewer than five creates succeeded after the last failure at {lastFailure.TotalSeconds:F1} s.");
             Assert.DoesNotContain(writer.Failures, failure => failure.Outcome.Contains("read-only", StringComparison.OrdinalIgnoreCase));
 
-            // A create that fails during the gap is a 503 that asks for a retry, never a 500.
+            // A create that fails during the gap gets a 503 with Retry-After, never a 500.
             Assert.DoesNotContain(writer.Failures, failure => failure.Outcome.StartsWith("HTTP 500", StringComparison.Ordinal));
 
             // Readiness reports unhealthy during a gap that clients saw, and healthy after it. When
